@@ -1,0 +1,40 @@
+# Thin entry points; see README.md. `make` bootstraps uv with pip when it is missing.
+PY ?= python3
+UV := $(PY) -m uv
+DEMO_DIR ?= demo-output
+export HANDISTAT_DATA_DIR ?= $(DEMO_DIR)/data
+
+.PHONY: bootstrap setup demo test test-slow test-all lint format bench serve clean
+
+bootstrap:
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
+
+setup: bootstrap
+	@$(UV) sync --frozen --quiet
+
+demo: setup
+	@DEMO_DIR=$(DEMO_DIR) UV="$(UV)" bash scripts/demo.sh
+
+test: setup
+	$(UV) run pytest -n 2 -q
+
+test-slow: setup
+	$(UV) run pytest -q -m "slow or bigdata"
+
+lint: setup
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run mypy
+
+format: setup
+	$(UV) run ruff format src tests benchmarks
+	$(UV) run ruff check --fix src tests benchmarks
+
+bench: setup
+	$(UV) run python -m benchmarks.run
+
+serve: setup
+	$(UV) run handistat serve
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

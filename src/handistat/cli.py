@@ -1,0 +1,208 @@
+"""The command-line contract (SPEC §13). Exit codes: 0 success, 1 rejected input (message on
+stderr, no traceback), 2 usage errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from handistat.app import App
+from handistat.errors import DeliveryRejected, HandistatError, UsageError
+from handistat.intake.policies import HANDBU_POLICY
+from handistat.intake.rawzone import read_chunks
+from handistat.intake.service import Sender
+from handistat.register.population import load_population
+from handistat.register.process import process_handbu
+from handistat.tables import display
+from handistat.tables.registry import compute, table_spec
+
+app = typer.Typer(help="handistat: HANDBU and GENBRUG statistics.", no_args_is_help=True)
+population_app = typer.Typer(help="The population register (R-CPR-1).", no_args_is_help=True)
+deliver_app = typer.Typer(help="Deliver files (SPEC §2).", no_args_is_help=True)
+app.add_typer(population_app, name="population")
+app.add_typer(deliver_app, name="deliver")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Statistic(StrEnum):
+    handbu = "handbu"
+    genbrug = "genbrug"
+
+
+class Scale(StrEnum):
+    small = "small"
+    national = "national"
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    jsonstat = "jsonstat"
+    px = "px"
+    xlsx = "xlsx"
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map handistat errors to the exit codes of §13, with the message and no traceback."""
+    try:
+        yield
+    except HandistatError as exc:
+        err.print(f"[red]fejl:[/red] {exc.message}", highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _app() -> App:
+    with _errors():
+        return App.load()
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the stores (idempotent)."""
+    application = _app()
+    with _errors():
+        application.init()
+    out.print(f"stores ready in {application.settings.data_dir}")
+
+
+@app.command()
+def synth(
+    out_dir: Annotated[Path, typer.Option("--out", help="directory to write to")],
+    scale: Annotated[Scale, typer.Option(help="small (tests) or national")] = Scale.small,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 1,
+    history: Annotated[bool, typer.Option(help="GENBRUG: every quarterly load since 2022")] = False,
+) -> None:
+    """Write synthetic population, deliveries and ground truth (R-SYN)."""
+    from handistat.synth import generate
+
+    with _errors():
+        summary = generate(scale.value, seed, out_dir, history=history)
+    out.print(f"synthetic data ({scale.value}, seed {seed}) in {out_dir}: {summary}")
+
+
+@population_app.command("load")
+def population_load(
+    directory: Annotated[Path, typer.Argument(help="holds personer and bopael (.csv/.parquet)")],
+) -> None:
+    """Load personer.csv and bopael.csv (or .parquet) into the register database."""
+    application = _app()
+    with _errors():
+        summary = load_population(application.warehouse, directory)
+    out.print(f"{summary.personer:,} personer og {summary.bopael:,} bopælsperioder indlæst")
+
+
+def _print_report(name: str, report: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(report, ensure_ascii=False, default=str))
+        return
+    out.print(
+        f"[bold]{name}[/bold]: {report.get('outcome')} — {report.get('message')}", highlight=False
+    )
+    for error in report.get("errors", [])[:20]:
+        out.print(
+            f"  række {error['row']} {error['column']}: {error['code']} {error['message']}"
+            f" ({error['value']})",
+            highlight=False,
+            markup=False,
+        )
+    hidden = len(report.get("errors", [])) - 20
+    if hidden > 0:
+        out.print(f"  ... og {hidden} fejl mere (se --json); i alt: {report['error_totals']}")
+
+
+def _deliver_all(
+    files: list[Path], receive: Callable[[Path], dict[str, Any]], as_json: bool
+) -> int:
+    rejected = 0
+    with Progress(console=err, transient=True, disable=len(files) < 5) as progress:
+        task = progress.add_task("leverancer", total=len(files))
+        for path in files:
+            try:
+                report = receive(path)
+            except DeliveryRejected as exc:
+                rejected += 1
+                report = exc.details.get("report", {"outcome": "rejected", "message": exc.message})
+            _print_report(path.name, report, as_json)
+            progress.advance(task)
+    return rejected
+
+
+@deliver_app.command("handbu")
+def deliver_handbu(
+    files: Annotated[list[Path], typer.Argument(help="delivery files, in delivery order")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full reports")] = False,
+) -> None:
+    """Deliver HANDBU files (§2.1); prints the intake report of each."""
+    application = _app()
+    sender = Sender("cli", None, "cli")
+    for path in files:
+        if not path.is_file():
+            err.print(f"fejl: {path} findes ikke")
+            raise typer.Exit(2)
+
+    def receive(path: Path) -> dict[str, Any]:
+        return application.intake.receive(HANDBU_POLICY, read_chunks(path), sender)
+
+    with _errors():
+        rejected = _deliver_all(files, receive, as_json)
+    if rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+def process(statistic: Statistic) -> None:
+    """Rebuild the register from the raw zone."""
+    application = _app()
+    with _errors():
+        if statistic is Statistic.handbu:
+            summary = process_handbu(
+                application.intake,
+                application.warehouse,
+                HANDBU_POLICY,
+                application.default_years(),
+            )
+        else:
+            raise UsageError("genbrug-behandlingen er endnu ikke bygget")
+    counts = ", ".join(f"{k}: {v:,}" for k, v in summary.counts.items())
+    out.print(f"{statistic.value}: {summary.deliveries} leverancer behandlet ({counts})")
+
+
+@app.command()
+def table(
+    table_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. HANDBU01")],
+    year: Annotated[int, typer.Option(help="reference year")],
+    raw: Annotated[bool, typer.Option(help="staff: before disclosure control")] = False,
+    fmt: Annotated[TableFormat | None, typer.Option("--format", help="file format")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+) -> None:
+    """One published table for one year (Statbank CSV with --format csv)."""
+    application = _app()
+    with _errors():
+        spec = table_spec(table_id)
+        cube = compute(application.warehouse, spec, [year])
+    if fmt is None and out_file is None:
+        display.print_cube(out, cube)
+        return
+    from handistat.tables.formats import render
+
+    data = render(cube, (fmt or TableFormat.csv).value.upper())
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        out_file.write_bytes(data)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,177 @@
+"""Turn a stored delivery body (CSV or JSON) into Arrow batches of text columns.
+
+Structural problems that make the whole body unreadable raise `DeliveryRejected` with every
+reason found; a row with the wrong number of fields becomes a row error. Rows are numbered as
+records with the header as row 1, which is the line number unless a value spans lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from handistat.errors import DeliveryRejected
+from handistat.intake.report import RowError
+
+ROW = "_row"
+BLOCK_SIZE = 8 << 20
+
+
+@dataclass
+class ParsedBody:
+    """The header (normalised names) and a one-shot stream of batches with a `_row` column."""
+
+    columns: list[str]
+    batches: Iterator[pa.RecordBatch]
+    row_errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _first_line(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    line = head.split(b"\n", 1)[0].rstrip(b"\r")
+    return line.decode("utf-8-sig", errors="replace")
+
+
+def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[str], list[str]]:
+    """The normalised column names, or `DeliveryRejected` listing what is wrong."""
+    line = _first_line(path)
+    names = [n.strip().strip('"').strip().casefold() for n in line.split(";")]
+    if len(names) == 1 and ("," in line or "\t" in line):
+        raise DeliveryRejected(
+            "kolonner skal adskilles med semikolon (;), men overskriften ser ud til at bruge "
+            "komma eller tabulator",
+            details={"code": "WRONG_DELIMITER"},
+        )
+    problems = []
+    if any(not n for n in names):
+        problems.append("overskriften har en tom kolonne")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f"kolonner står flere gange: {', '.join(duplicates)}")
+    missing = sorted(required - set(names))
+    if missing:
+        problems.append(f"påkrævede kolonner mangler: {', '.join(missing)}")
+    if problems:
+        raise DeliveryRejected(
+            "leverancen kan ikke læses: " + "; ".join(problems),
+            details={"code": "BAD_HEADER", "problems": problems, "found_columns": names},
+        )
+    unknown = sorted(set(names) - known)
+    warnings = [f"ukendte kolonner ignoreres: {', '.join(unknown)}"] if unknown else []
+    return names, warnings
+
+
+def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
+    names, warnings = check_header(path, required, known)
+    bad: dict[int, int] = {}
+
+    def on_invalid(row: Any) -> str:
+        bad[int(row.number)] = int(row.actual_columns)
+        return "skip"
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_SIZE, encoding="utf8"),
+        parse_options=pacsv.ParseOptions(
+            delimiter=";", newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(_raw_names(path), pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    body = ParsedBody(names, iter(()), [], warnings)
+    body.batches = _numbered(reader, names, bad, body.row_errors, len(names))
+    return body
+
+
+def _raw_names(path: Path) -> list[str]:
+    return [n.strip('"') for n in _first_line(path).split(";")]
+
+
+def _numbered(
+    reader: pacsv.CSVStreamingReader,
+    names: list[str],
+    bad: dict[int, int],
+    row_errors: list[RowError],
+    expected: int,
+) -> Iterator[pa.RecordBatch]:
+    next_row = 2
+    reported: set[int] = set()
+    try:
+        for batch in reader:
+            numbers: list[int] = []
+            while len(numbers) < batch.num_rows:
+                if next_row not in bad:
+                    numbers.append(next_row)
+                next_row += 1
+            _report_ragged(bad, reported, row_errors, expected)
+            yield pa.RecordBatch.from_arrays(
+                [*batch.columns, pa.array(numbers, pa.int64())], names=[*names, ROW]
+            )
+        _report_ragged(bad, reported, row_errors, expected)
+    except pa.ArrowInvalid as exc:
+        raise DeliveryRejected(
+            "leverancen kan ikke læses som CSV (fx et felt der er for langt eller et "
+            f"uafsluttet anførselstegn) efter række {next_row - 1}",
+            details={"code": "MALFORMED_CSV", "parser": str(exc)[:200]},
+        ) from exc
+
+
+def _report_ragged(
+    bad: dict[int, int], reported: set[int], row_errors: list[RowError], expected: int
+) -> None:
+    for number in sorted(set(bad) - reported):
+        reported.add(number)
+        row_errors.append(
+            RowError(
+                number,
+                "",
+                "WRONG_FIELD_COUNT",
+                f"rækken har {bad[number]} felter, overskriften har {expected}",
+            )
+        )
+
+
+def parse_json(path: Path, known: set[str], inherit: tuple[str, ...]) -> ParsedBody:
+    """`{"kommune": "101", "records": [{...}, ...]}`; top-level `inherit` keys fill the rows."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeliveryRejected(
+            f"leverancen er ikke gyldig JSON: {exc}", details={"code": "BAD_JSON"}
+        ) from exc
+    records = document.get("records") if isinstance(document, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DeliveryRejected(
+            'JSON skal have formen {"kommune": "...", "records": [{...}, ...]}',
+            details={"code": "BAD_JSON"},
+        )
+    defaults = {k: _text(document.get(k)) for k in inherit if k in document}
+    rows = [{**defaults, **{str(k).casefold(): _text(v) for k, v in r.items()}} for r in records]
+    names = sorted({k for r in rows for k in r} | set(defaults))
+    warnings = [f"ukendte felter ignoreres: {', '.join(sorted(set(names) - known))}"]
+    columns = {n: pa.array([r.get(n, "") for r in rows], pa.string()) for n in names}
+    columns[ROW] = pa.array(range(1, len(rows) + 1), pa.int64())
+    batch = pa.RecordBatch.from_pydict(columns) if rows else None
+    return ParsedBody(
+        names, iter([batch] if batch else []), [], warnings if set(names) - known else []
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+Parser = Callable[[Path], ParsedBody]

@@ -1,0 +1,232 @@
+"""Receiving a delivery: raw zone first, then structural validation, then the catalogue row.
+
+Order matters for R-IN-2 and R-REL-1: the bytes are durable before anything reads them; the
+staged Parquet is written under a temporary name and renamed; the catalogue row is committed
+last, so a crash at any point leaves either no delivery or a complete one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from handistat.clock import Clock, today_copenhagen
+from handistat.errors import DeliveryRejected
+from handistat.intake.parse import ParsedBody, parse_csv, parse_json
+from handistat.intake.rawzone import RawZone, StoredBlob
+from handistat.intake.rules import DeliveryFormat
+from handistat.intake.validate import Validated, validate_to_parquet
+from handistat.settings import Settings
+from handistat.stores.catalogue import AuditEvent, Catalogue, Delivery
+
+JSON_TYPES = ("application/json",)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who delivers: a person or system name and the municipalities it may deliver for."""
+
+    name: str
+    scope: frozenset[str] | None
+    """None: every municipality (staff, the CLI)."""
+    channel: str = "cli"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a statistic treats rows with structural errors (R-IN-4)."""
+
+    fmt: DeliveryFormat
+    partial_ok: bool
+    scope_column: str
+
+
+def staged_path(settings: Settings, statistic: str, sha256: str) -> Path:
+    return settings.data_dir / "staged" / statistic / f"{sha256}.parquet"
+
+
+def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> ParsedBody:
+    if blob.size == 0:
+        raise DeliveryRejected("leverancen er tom", details={"code": "EMPTY"})
+    if blob.utf8_error_offset is not None:
+        raise DeliveryRejected(
+            f"leverancen er ikke UTF-8 (første ugyldige byte ved position "
+            f"{blob.utf8_error_offset}); gem filen som UTF-8 og send den igen",
+            details={"code": "NOT_UTF8", "byte_offset": blob.utf8_error_offset},
+        )
+    if media_type.split(";")[0].strip().lower() in JSON_TYPES:
+        return parse_json(blob.path, fmt.known_columns, inherit=("kommune",))
+    return parse_csv(blob.path, fmt.required_columns, fmt.known_columns)
+
+
+def outcome_of(validated: Validated, partial_ok: bool) -> str:
+    if validated.errors.rejected_rows and not partial_ok:
+        return "rejected"
+    if validated.rows_accepted == 0 and validated.errors.rejected_rows:
+        return "rejected"
+    return "partially_accepted" if validated.errors.rejected_rows else "accepted"
+
+
+class IntakeService:
+    """Receives deliveries for every statistic through one path."""
+
+    def __init__(self, settings: Settings, catalogue: Catalogue, clock: Clock) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+        self.clock = clock
+        self.raw = RawZone(settings.raw_zone)
+
+    def receive(
+        self,
+        policy: Policy,
+        chunks: Iterable[bytes],
+        sender: Sender,
+        *,
+        media_type: str = "text/csv",
+        header: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Store, validate and record one delivery; returns the intake report."""
+        received = self.clock()
+        blob = self.raw.store(chunks, max_bytes=self.settings.max_body_bytes)
+        earlier = self._earlier(policy.fmt.statistic, blob.sha256)
+        if earlier is not None:
+            return earlier
+        base = self._base_report(policy, blob, sender, received, header or {})
+        try:
+            validated = self.validate(policy, blob, media_type, received, sender.scope)
+        except DeliveryRejected as exc:
+            report = {**base, "outcome": "rejected", "message": exc.message, **exc.details}
+            self._record(policy, blob, sender, media_type, received, header, report)
+            raise DeliveryRejected(exc.message, details={**exc.details, "report": report}) from exc
+        report = {**base, **self._summary(policy, validated)}
+        delivery_id = self._record(policy, blob, sender, media_type, received, header, report)
+        report["delivery_id"] = delivery_id
+        if report["outcome"] == "rejected":
+            raise DeliveryRejected(report["message"], details={"report": report})
+        return report
+
+    def validate(
+        self,
+        policy: Policy,
+        blob: StoredBlob,
+        media_type: str,
+        received: dt.datetime,
+        scope: frozenset[str] | None,
+    ) -> Validated:
+        body = parse_body(blob, policy.fmt, media_type)
+        return validate_to_parquet(
+            body,
+            policy.fmt,
+            staged_path(self.settings, policy.fmt.statistic, blob.sha256),
+            today=today_copenhagen(lambda: received),
+            cap=self.settings.error_cap_per_code,
+            scope=scope,
+            scope_column=policy.scope_column,
+        )
+
+    def _earlier(self, statistic: str, sha256: str) -> dict[str, Any] | None:
+        with self.catalogue.session() as s:
+            found = s.scalar(
+                select(Delivery).where(Delivery.statistic == statistic, Delivery.sha256 == sha256)
+            )
+            if found is None:
+                return None
+            return {
+                **found.report,
+                "delivery_id": found.id,
+                "duplicate_of": found.id,
+                "message": f"de samme bytes er allerede modtaget som leverance {found.id} "
+                f"({found.outcome}); intet er ændret",
+            }
+
+    @staticmethod
+    def _base_report(
+        policy: Policy,
+        blob: StoredBlob,
+        sender: Sender,
+        received: dt.datetime,
+        header: dict[str, str],
+    ) -> dict[str, Any]:
+        return {
+            "statistic": policy.fmt.statistic,
+            "sha256": blob.sha256,
+            "size_bytes": blob.size,
+            "received_at": received.isoformat(),
+            "sender": sender.name,
+            "header": header,
+            "partial_acceptance": policy.partial_ok,
+            "scope": sorted(sender.scope) if sender.scope is not None else None,
+        }
+
+    @staticmethod
+    def _summary(policy: Policy, v: Validated) -> dict[str, Any]:
+        outcome = outcome_of(v, policy.partial_ok)
+        rejected = len(v.errors.rejected_rows)
+        accepted = v.rows_accepted if outcome != "rejected" else 0
+        if outcome == "rejected" and not policy.partial_ok:
+            message = (
+                f"hele leverancen er afvist: {rejected} rækker har fejl; en fuld "
+                "leverance skal være fejlfri, da den erstatter den forrige"
+            )
+        else:
+            message = f"{accepted} rækker modtaget, {rejected} rækker afvist"
+        return {
+            "outcome": outcome,
+            "rows_total": v.rows_total,
+            "rows_accepted": accepted,
+            "rows_rejected": rejected,
+            "message": message,
+            "warnings": v.warnings,
+            **v.errors.as_dict(),
+        }
+
+    def _record(
+        self,
+        policy: Policy,
+        blob: StoredBlob,
+        sender: Sender,
+        media_type: str,
+        received: dt.datetime,
+        header: dict[str, str] | None,
+        report: dict[str, Any],
+    ) -> int:
+        header = header or {}
+        kommune = header.get("indberetningskommune") or (
+            next(iter(sender.scope)) if sender.scope and len(sender.scope) == 1 else None
+        )
+        with self.catalogue.session() as s:
+            row = Delivery(
+                statistic=policy.fmt.statistic,
+                sha256=blob.sha256,
+                kommune=kommune,
+                sender=sender.name,
+                channel=sender.channel,
+                media_type=media_type,
+                kildesystem=header.get("kildesystem"),
+                udtraeksdato=header.get("udtraeksdato"),
+                received_at=received,
+                size_bytes=blob.size,
+                rows_total=int(report.get("rows_total", 0)),
+                rows_accepted=int(report.get("rows_accepted", 0)),
+                rows_rejected=int(report.get("rows_rejected", 0)),
+                outcome=str(report["outcome"]),
+                report=report,
+            )
+            s.add(row)
+            s.flush()
+            s.add(
+                AuditEvent(
+                    at=received,
+                    actor=sender.name,
+                    action="delivery.received",
+                    subject=policy.fmt.statistic,
+                    delivery_id=row.id,
+                    details={"outcome": row.outcome, "sha256": blob.sha256},
+                )
+            )
+            return row.id

@@ -1,0 +1,166 @@
+"""Structural validation of one stored delivery into accepted rows and a row-level report.
+
+Accepted rows are streamed to a Parquet file; only errors are kept in memory (capped), so a
+large delivery is checked with bounded memory (R-IN-6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from handistat.intake.parse import ROW, ParsedBody
+from handistat.intake.report import ErrorCollector, RowError, mask_cpr
+from handistat.intake.rules import MESSAGES, DeliveryFormat, Kind, RowRule, validation_sql
+from handistat.register.sql import quote_literal
+from handistat.stores.warehouse import Warehouse
+
+SCOPE_RULE_CODE = "KOMMUNE_NOT_ALLOWED"
+
+
+@dataclass
+class Validated:
+    rows_total: int
+    rows_accepted: int
+    errors: ErrorCollector
+    warnings: list[str] = field(default_factory=list)
+
+
+def _with_scope(fmt: DeliveryFormat, column: str, scope: frozenset[str] | None) -> DeliveryFormat:
+    if scope is None:
+        return fmt
+    listed = ", ".join(quote_literal(k) for k in sorted(scope)) or "NULL"
+    rule = RowRule(
+        SCOPE_RULE_CODE,
+        column,
+        f"{column} NOT IN ({listed})",
+        "afsenderen må ikke indberette for denne kommune",
+    )
+    return replace(fmt, row_rules=(*fmt.row_rules, rule))
+
+
+def _shown(value: object) -> str:
+    """The offending value as shown in a report: CPR-like digits always masked."""
+    return mask_cpr("" if value is None else str(value))
+
+
+def _collect(fmt: DeliveryFormat, checked: pa.Table, raw: pa.Table, sink: ErrorCollector) -> None:
+    raw_rows = raw.to_pylist()
+    by_row = {r[ROW]: r for r in raw_rows}
+    for row in checked.to_pylist():
+        for rule in fmt.columns:
+            code = row[f"err_{rule.name}"]
+            if code:
+                value = by_row[row[ROW]].get(rule.name, "")
+                sink.add(RowError(row[ROW], rule.name, code, MESSAGES[code], _shown(value)))
+        for i, rrule in enumerate(fmt.row_rules):
+            if row[f"err_rule_{i}"]:
+                sink.add(
+                    RowError(
+                        row[ROW],
+                        rrule.column,
+                        rrule.code,
+                        rrule.message,
+                        _shown(by_row[row[ROW]].get(rrule.column)),
+                    )
+                )
+
+
+def validate_to_parquet(
+    body: ParsedBody,
+    fmt: DeliveryFormat,
+    out: Path,
+    *,
+    today: dt.date,
+    cap: int,
+    scope: frozenset[str] | None = None,
+    scope_column: str = "kommune",
+) -> Validated:
+    """Check every row; write the accepted, normalised rows to `out` (atomically)."""
+    fmt = _with_scope(fmt, scope_column, scope)
+    errors = ErrorCollector(cap=cap)
+    tmp = out.with_suffix(".tmp.parquet")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    names = [c.name for c in fmt.columns]
+    err_cols = [f"err_{c.name}" for c in fmt.columns] + [
+        f"err_rule_{i}" for i in range(len(fmt.row_rules))
+    ]
+    any_error = " OR ".join(f"{c} IS NOT NULL" for c in err_cols)
+    sql = validation_sql(fmt, "batch", body.columns, f"DATE '{today.isoformat()}'")
+    total = 0
+    writer: pq.ParquetWriter | None = None
+    with Warehouse(":memory:").connect() as con:
+        for batch in body.batches:
+            total += batch.num_rows
+            con.register("batch", pa.Table.from_batches([batch]))
+            con.register("checked", con.sql(sql).to_arrow_table())
+            con.unregister("batch")
+            bad = con.sql(f"SELECT * FROM checked WHERE {any_error}").to_arrow_table()
+            if bad.num_rows:
+                raw = pa.Table.from_batches([batch])
+                _collect(fmt, bad, raw, errors)
+            good = con.sql(
+                f"SELECT {ROW}, {', '.join(names)} FROM checked WHERE NOT ({any_error})"
+            ).to_arrow_table()
+            writer = writer or pq.ParquetWriter(tmp, good.schema)
+            writer.write_table(good)
+        for error in body.row_errors:
+            errors.add(error)
+        total += len(body.row_errors)
+        if writer is None:
+            _write_empty(con, fmt, tmp)
+        else:
+            writer.close()
+        accepted = _enforce_unique(con, fmt, tmp, errors)
+    os.replace(tmp, out)
+    return Validated(total, accepted, errors, list(body.warnings))
+
+
+def _write_empty(con: object, fmt: DeliveryFormat, tmp: Path) -> None:
+    types = {Kind.DATE: pa.date32()}
+    schema = pa.schema(
+        [(ROW, pa.int64())] + [(c.name, types.get(c.kind, pa.string())) for c in fmt.columns]
+    )
+    pq.write_table(schema.empty_table(), tmp)
+
+
+def _enforce_unique(con: object, fmt: DeliveryFormat, tmp: Path, errors: ErrorCollector) -> int:
+    """Rows whose key repeats within the delivery are all rejected (which one is meant is
+    unknowable); returns the number of rows kept."""
+    import duckdb
+
+    assert isinstance(con, duckdb.DuckDBPyConnection)
+    src = f"read_parquet({quote_literal(str(tmp))})"
+    if not fmt.unique_key:
+        row = con.execute(f"SELECT count(*) FROM {src}").fetchone()
+        return int(row[0]) if row else 0
+    key = ", ".join(fmt.unique_key)
+    dupes = con.execute(
+        f"SELECT {ROW}, {key} FROM {src} QUALIFY count(*) OVER (PARTITION BY {key}) > 1 "
+        f"ORDER BY {ROW}"
+    ).fetchall()
+    for row in dupes:
+        shown = "/".join(str(v) for v in row[1:])
+        errors.add(
+            RowError(
+                int(row[0]),
+                fmt.unique_key[-1],
+                "DUPLICATE_ID",
+                f"nøglen {shown} står flere gange i leverancen",
+                mask_cpr(shown),
+            )
+        )
+    if dupes:
+        filtered = tmp.with_suffix(".dedup.parquet")
+        con.execute(
+            f"COPY (SELECT * FROM {src} QUALIFY count(*) OVER (PARTITION BY {key}) = 1 "
+            f"ORDER BY {ROW}) TO {quote_literal(str(filtered))} (FORMAT parquet)"
+        )
+        os.replace(filtered, tmp)
+    row = con.execute(f"SELECT count(*) FROM {src}").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,52 @@
+"""CPR validity (R-CPR-2): ten digits, a real birth date with the century from the 7th digit,
+not in the future. Modulus 11 is not checked (not guaranteed since 2007).
+
+The rule exists twice on purpose: in SQL for the pipelines (8 M rows) and in Python through
+python-stdnum for forms and tests; a property test keeps them equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError
+
+_FORM = re.compile(r"\d{6}-?\d{4}")
+
+
+def normalise(value: str) -> str | None:
+    """`DDMMYY-SSSS` or `DDMMYYSSSS` → ten digits; anything else → None."""
+    value = value.strip()
+    return value.replace("-", "") if _FORM.fullmatch(value) else None
+
+
+def birth_date(value: str) -> dt.date | None:
+    digits = normalise(value)
+    if digits is None:
+        return None
+    try:
+        return stdnum_cpr.get_birth_date(digits)
+    except ValidationError:
+        return None
+
+
+def is_valid(value: str, today: dt.date) -> bool:
+    born = birth_date(value)
+    return born is not None and born <= today
+
+
+def cpr_birth_date_sql(digits: str) -> str:
+    """SQL for the birth date encoded in a ten-digit CPR string expression (NULL if none)."""
+    yy = f"TRY_CAST(substr({digits}, 5, 2) AS INTEGER)"
+    d7 = f"substr({digits}, 7, 1)"
+    year = (
+        f"CASE WHEN {d7} IN ('0', '1', '2', '3') THEN 1900 + {yy} "
+        f"WHEN {d7} IN ('4', '9') THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
+        f"WHEN {yy} <= 57 THEN 2000 + {yy} ELSE 1800 + {yy} END"
+    )
+    text = (
+        f"CAST({year} AS VARCHAR) || '-' || substr({digits}, 3, 2) || '-' || substr({digits}, 1, 2)"
+    )
+    return f"CAST(try_strptime({text}, '%Y-%m-%d') AS DATE)"

@@ -1,0 +1,44 @@
+"""Engine-neutral SQL steps (splink's model).
+
+Every transformation of the register is a small function returning SQL in a conservative
+DuckDB dialect. A pipeline is a list of named `Step`s, each may read the earlier ones by name.
+The DuckDB gateway materialises them; `transpile` turns them into Spark SQL with SQLGlot.
+
+Rules kept everywhere (R-PERF-6): running `MAX` over earlier rows instead of `LAG` for nested
+spells; open ends stay NULL and no arithmetic is ever done on a sentinel date; window frames
+are `ROWS` with a total order; NULL ordering is always written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlglot
+
+OPEN_END = "DATE '9999-12-31'"
+"""Stand-in for an open end, used only in comparisons and MAX, never in date arithmetic."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named SQL query that may refer to earlier steps by name."""
+
+    name: str
+    sql: str
+
+
+def as_cte(steps: Sequence[Step], final: str) -> str:
+    """Compose steps into one statement: `WITH a AS (...), b AS (...) <final>`."""
+    ctes = ",\n".join(f"{s.name} AS (\n{s.sql}\n)" for s in steps)
+    return f"WITH {ctes}\n{final}" if steps else final
+
+
+def transpile(sql: str, dialect: str = "spark") -> str:
+    """The same step in another engine's dialect."""
+    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
+
+
+def quote_literal(value: str) -> str:
+    """A SQL string literal (for values from declarations, never from deliveries)."""
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,72 @@
+"""One validated settings object (R-GEN-3): `HANDISTAT_*` environment variables and an optional
+TOML file named by `HANDISTAT_CONFIG`. Bad settings stop start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handistat.errors import SettingsInvalid
+
+
+class Settings(BaseSettings):
+    """Where the embedded stores live and the knobs of the methodology."""
+
+    model_config = SettingsConfigDict(env_prefix="HANDISTAT_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("data"), description="holds every embedded store")
+    duckdb_path: Path | None = Field(default=None, description="default: DATA_DIR/register.duckdb")
+    catalogue_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
+    raw_dir: Path | None = Field(default=None, description="raw zone; default DATA_DIR/raw")
+    max_body_bytes: int = Field(default=2 * 1024**3, gt=0)
+    error_cap_per_code: int = Field(default=1000, gt=0)
+    handbu_merge_gap_days: int = Field(default=14, ge=0, description="R-HB-4")
+    disclosure_k: int = Field(default=3, ge=1)
+    timezone: str = "Europe/Copenhagen"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def duckdb_file(self) -> Path:
+        return self.duckdb_path or self.data_dir / "register.duckdb"
+
+    @property
+    def catalogue(self) -> str:
+        return self.catalogue_url or f"sqlite:///{self.data_dir / 'catalogue.sqlite'}"
+
+    @property
+    def raw_zone(self) -> Path:
+        return self.raw_dir or self.data_dir / "raw"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; a TOML file named by HANDISTAT_CONFIG supplies defaults."""
+    values: dict[str, Any] = {}
+    config = os.environ.get("HANDISTAT_CONFIG")
+    if config:
+        try:
+            values.update(tomllib.loads(Path(config).read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsInvalid(f"cannot read HANDISTAT_CONFIG={config}: {exc}") from exc
+    values.update(overrides)
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise SettingsInvalid(f"invalid settings: {problems}") from exc

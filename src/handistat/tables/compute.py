@@ -1,0 +1,107 @@
+"""Compute a declared table from the register: one GROUPING SETS query, then the code lists.
+
+Distinct counts are never summed: every total is its own grouping set with COUNT(DISTINCT),
+so a child in two municipalities counts once nationally (R-HB-7, R-TAB-2).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from handistat.register.sql import quote_literal
+from handistat.tables.cube import Code, Cube, CubeDimension
+from handistat.tables.spec import ENHEDER, PERSONER, DimCode, Dimension, TableSpec
+
+TIME_ID = "Tid"
+
+
+def _leaf_sql(dim: Dimension, index: int) -> str:
+    branches = []
+    for code in dim.leaves:
+        if code.where is not None:
+            predicate = code.where
+        else:
+            predicate = f"{dim.column} = {quote_literal(code.value or code.code)}"
+        branches.append(f"WHEN {predicate} THEN {quote_literal(code.code)}")
+    return f"CASE {' '.join(branches)} END AS d_{index}" if branches else f"NULL AS d_{index}"
+
+
+def _grouping_sets(spec: TableSpec) -> list[tuple[str, ...]]:
+    options: list[list[str | None]] = []
+    for i, dim in enumerate(spec.dimensions):
+        choice: list[str | None] = []
+        if dim.leaves:
+            choice.append(f"d_{i}")
+        if dim.totals:
+            choice.append(None)
+        options.append(choice)
+    return [("aar", *(c for c in combo if c is not None)) for combo in itertools.product(*options)]
+
+
+def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
+    """The one query for a table: grouped counts of units and of distinct persons."""
+    dims = ", ".join(_leaf_sql(d, i) for i, d in enumerate(spec.dimensions))
+    years_list = ", ".join(str(int(y)) for y in years)
+    sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(spec))
+    d_cols = [f"d_{i}" for i in range(len(spec.dimensions))]
+    flags = [
+        f"GROUPING(d_{i}) AS g_{i}" if d.leaves else f"1 AS g_{i}"
+        for i, d in enumerate(spec.dimensions)
+    ]
+    select = ", ".join(
+        ["aar", *(c for c, d in zip(d_cols, spec.dimensions, strict=True) if d.leaves), *flags]
+    )
+    return (
+        f"WITH f AS (SELECT aar, enhed_id, person_id{', ' + dims if dims else ''} "
+        f"FROM {spec.fact} WHERE aar IN ({years_list}))\n"
+        f"SELECT {select}, COUNT(DISTINCT enhed_id) AS {ENHEDER}, "
+        f"COUNT(DISTINCT person_id) AS {PERSONER}\n"
+        f"FROM f GROUP BY GROUPING SETS ({sets})"
+    )
+
+
+def _measure_of(spec: TableSpec, codes: Iterable[DimCode]) -> str:
+    for code in codes:
+        if code.measure is not None:
+            return code.measure
+    return spec.measure
+
+
+def _codes_for(dim: Dimension, index: int, row: Mapping[str, Any]) -> tuple[DimCode, ...]:
+    if row[f"g_{index}"]:
+        return dim.totals
+    by_code = {c.code: c for c in dim.leaves}
+    leaf = row.get(f"d_{index}")
+    return (by_code[leaf],) if leaf is not None else ()
+
+
+def assemble(spec: TableSpec, years: Sequence[int], rows: Iterable[Mapping[str, Any]]) -> Cube:
+    """The grouped rows → every cell of the table (zeros where no unit falls)."""
+    values: dict[tuple[str, ...], int | None] = {}
+    for row in rows:
+        per_dim = [_codes_for(d, i, row) for i, d in enumerate(spec.dimensions)]
+        for combo in itertools.product(*per_dim):
+            key = (*(c.code for c in combo), str(row["aar"]))
+            values[key] = int(row[_measure_of(spec, combo)])
+    cube_dims = (*(_cube_dimension(d) for d in spec.dimensions), time_dimension(years))
+    cube = Cube(spec.id, spec.title, spec.unit, cube_dims, {}, spec.notes, spec.title_en)
+    full = {key: values.get(key, 0) for key in cube.keys()}  # noqa: SIM118 (not a dict)
+    return Cube(spec.id, spec.title, spec.unit, cube_dims, full, spec.notes, spec.title_en)
+
+
+def _cube_dimension(dim: Dimension) -> CubeDimension:
+    return CubeDimension(
+        dim.id,
+        dim.text,
+        tuple(Code(c.code, c.text, c.text_en) for c in dim.codes),
+        eliminable=dim.eliminable,
+        text_en=dim.text_en,
+    )
+
+
+def time_dimension(years: Sequence[int]) -> CubeDimension:
+    return CubeDimension(
+        TIME_ID, "tid", tuple(Code(str(y), str(y)) for y in years), time=True, text_en="time"
+    )

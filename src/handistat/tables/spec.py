@@ -1,0 +1,70 @@
+"""Table declarations (R-TAB-1): a table is data, interpreted by `handistat.tables.compute`.
+
+A dimension is a fact column (or predicates over fact columns) and its code list. A code is
+a *leaf* (units whose column equals `value`, or for which `where` holds) or a *total* (all
+units). A total may count a different measure than the table (INDSATSER 100 counts
+interventions, 110 distinct children): `measure` on the code says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENHEDER = "enheder"
+PERSONER = "personer"
+MEASURES = (ENHEDER, PERSONER)
+
+
+@dataclass(frozen=True)
+class DimCode:
+    code: str
+    text: str
+    text_en: str = ""
+    total: bool = False
+    value: str | None = None
+    """Leaf: the fact column's value (defaults to the code)."""
+    where: str | None = None
+    """Leaf: an SQL predicate over fact columns instead of equality."""
+    measure: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.measure is not None and self.measure not in MEASURES:
+            raise ValueError(f"{self.code}: unknown measure {self.measure}")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    text: str
+    codes: tuple[DimCode, ...]
+    column: str | None = None
+    text_en: str = ""
+
+    @property
+    def leaves(self) -> tuple[DimCode, ...]:
+        return tuple(c for c in self.codes if not c.total)
+
+    @property
+    def totals(self) -> tuple[DimCode, ...]:
+        return tuple(c for c in self.codes if c.total)
+
+    @property
+    def eliminable(self) -> bool:
+        return len(self.totals) == 1
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    statistic: str
+    title: str
+    fact: str
+    """The unit-level table with columns `aar`, `enhed_id`, `person_id` and the dimensions'."""
+    measure: str
+    dimensions: tuple[Dimension, ...]
+    unit: str = "Antal"
+    title_en: str = ""
+    subject: str = ""
+    notes: tuple[str, ...] = field(default=())
+    published: bool = True
+    """False for our own working tables that are not in Statistikbanken."""
