@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlglot
-
 OPEN_END = "DATE '9999-12-31'"
 """Stand-in for an open end, used only in comparisons and MAX, never in date arithmetic."""
 
@@ -36,6 +34,8 @@ def as_cte(steps: Sequence[Step], final: str) -> str:
 
 def transpile(sql: str, dialect: str = "spark") -> str:
     """The same step in another engine's dialect."""
+    import sqlglot  # slow to import; only the Spark path and tests need it
+
     return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
 
 

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import Any, ClassVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -108,6 +106,9 @@ class Catalogue:
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the newest migration (idempotent)."""
+        from alembic import command  # slow to import; only needed here
+        from alembic.config import Config
+
         script_dir = resources.files("handistat.stores").joinpath("migrations")
         config = Config()
         config.set_main_option("script_location", str(script_dir))

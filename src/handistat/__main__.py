@@ -1,0 +1,3 @@
+from handistat.cli import main
+
+main()
