@@ -204,5 +204,21 @@ def table(
         out_file.write_bytes(data)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """The API and the web pages."""
+    import uvicorn
+
+    from handistat.api.app import create_app
+
+    application = _app()
+    with _errors():
+        application.init()
+    uvicorn.run(create_app(application), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     app()

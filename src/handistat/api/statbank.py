@@ -1,0 +1,5 @@
+"""Routes of `api/statbank` (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of `web/portal` (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of `web/public` (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of `web/staff` (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,12 @@
+"""Server-rendered pages (Jinja2, packaged templates and CSS; works without JavaScript)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+
+from handistat.clock import show
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["tid"] = show
