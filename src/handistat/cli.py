@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from handistat.accounts import cli_token, cli_user
 from handistat.app import App
 from handistat.errors import DeliveryRejected, HandistatError, UsageError
 from handistat.intake.policies import HANDBU_POLICY
@@ -22,6 +23,7 @@ from handistat.intake.rawzone import read_chunks
 from handistat.intake.service import Sender
 from handistat.register.population import load_population
 from handistat.register.process import process_handbu
+from handistat.release import cli as release_cli
 from handistat.tables import display
 from handistat.tables.registry import compute, table_spec
 
@@ -30,6 +32,9 @@ population_app = typer.Typer(help="The population register (R-CPR-1).", no_args_
 deliver_app = typer.Typer(help="Deliver files (SPEC §2).", no_args_is_help=True)
 app.add_typer(population_app, name="population")
 app.add_typer(deliver_app, name="deliver")
+app.add_typer(cli_user.app, name="user")
+app.add_typer(cli_token.app, name="token")
+app.add_typer(release_cli.app, name="release")
 
 out = Console()
 err = Console(stderr=True)

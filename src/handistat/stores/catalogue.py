@@ -115,7 +115,7 @@ class Catalogue:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # independent branches per area
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -1,0 +1,35 @@
+"""Writing the generator's CSV files: ``;``-separated, UTF-8 without BOM, ``\\n`` line ends.
+
+Values never contain ``;``, quotes or line breaks, so no quoting is needed or done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+_CHUNK = 50_000
+
+
+def iso(day: dt.date | None) -> str:
+    """ISO date, or the empty string for a missing one."""
+    return day.isoformat() if day else ""
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """Write ``header`` and ``rows``; returns the number of data rows written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(";".join(header) + "\n")
+        buffer: list[str] = []
+        for row in rows:
+            buffer.append(";".join(row))
+            count += 1
+            if len(buffer) >= _CHUNK:
+                out.write("\n".join(buffer) + "\n")
+                buffer.clear()
+        if buffer:
+            out.write("\n".join(buffer) + "\n")
+    return count

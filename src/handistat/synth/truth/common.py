@@ -1,0 +1,143 @@
+"""What both truths share: CPR validity, the population register, and writing table cells."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError
+
+from handistat.synth.config import TODAY
+
+
+def normalise_cpr(text: str) -> str | None:
+    """``DDMMYYSSSS`` or ``DDMMYY-SSSS`` with a real, not future date → 10 digits (R-CPR-2)."""
+    value = text.strip()
+    if len(value) == 11 and value[6] == "-":
+        value = value[:6] + value[7:]
+    if len(value) != 10 or not value.isdigit():
+        return None
+    try:
+        born = stdnum_cpr.get_birth_date(value)
+    except ValidationError:
+        return None
+    return value if born <= TODAY else None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO date or None; raises ValueError on anything else."""
+    text = text.strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
+def read_csv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a ``;`` CSV with lower-cased, trimmed column names (the spec's are case-free)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = [h.strip().lower() for h in next(reader)]
+        for values in reader:
+            yield dict(zip(header, (v.strip() for v in values), strict=True))
+
+
+@dataclass(frozen=True)
+class Person:
+    koen: str
+    foedselsdato: dt.date | None
+    doedsdato: dt.date | None
+
+
+def read_persons(population: Path, wanted: set[str] | None = None) -> dict[str, Person]:
+    """``personer.csv`` as cpr → Person (only ``wanted`` CPRs when given)."""
+    persons = {}
+    for row in read_csv(population / "personer.csv"):
+        if wanted is None or row["cpr"] in wanted:
+            persons[row["cpr"]] = Person(
+                row["koen"], parse_date(row["foedselsdato"]), parse_date(row["doedsdato"])
+            )
+    return persons
+
+
+def residences(
+    population: Path, wanted: set[str]
+) -> dict[str, list[tuple[str, dt.date, dt.date | None]]]:
+    """``bopael.csv`` spells (kommune, fra, til) of the ``wanted`` CPRs."""
+    spells: dict[str, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for row in read_csv(population / "bopael.csv"):
+        if row["cpr"] in wanted:
+            fra = parse_date(row["fra"])
+            assert fra is not None
+            spells[row["cpr"]].append((row["kommune"], fra, parse_date(row["til"])))
+    return dict(spells)
+
+
+# -- tables ------------------------------------------------------------------------------------
+Fact = dict[str, str]
+"""One counted unit (an episode or a loan) with the code it has in each dimension."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A table variable: its codes; a fact falls in its own code and in every total code."""
+
+    id: str
+    codes: tuple[str, ...]
+    totals: tuple[str, ...] = ()
+
+    def member(self, fact: Fact) -> tuple[str, ...]:
+        return tuple(c for c in (fact[self.id], *self.totals) if c in self.codes)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table: its dimensions (Tid added) and which cells count distinct persons."""
+
+    id: str
+    dimensions: tuple[Dimension, ...]
+    counts_persons: Callable[[dict[str, str]], bool]
+    """Given a cell's codes by dimension id: True = count distinct persons, False = units."""
+
+
+@dataclass
+class Cell:
+    units: int = 0
+    persons: set[str] = field(default_factory=set)
+
+
+def compute_cells(
+    spec: TableSpec, facts_by_year: dict[int, list[Fact]]
+) -> dict[tuple[str, ...], int]:
+    """Every cell of every year, zeros included: key = codes in dimension order + year."""
+    values: dict[tuple[str, ...], int] = {}
+    ids = [d.id for d in spec.dimensions]
+    for year, facts in sorted(facts_by_year.items()):
+        cells: dict[tuple[str, ...], Cell] = defaultdict(Cell)
+        for fact in facts:
+            for key in itertools.product(*(d.member(fact) for d in spec.dimensions)):
+                cell = cells[key]
+                cell.units += 1
+                cell.persons.add(fact["person"])
+        for key in itertools.product(*(d.codes for d in spec.dimensions)):
+            cell = cells.get(key, Cell())
+            persons = spec.counts_persons(dict(zip(ids, key, strict=True)))
+            values[(*key, str(year))] = len(cell.persons) if persons else cell.units
+    return values
+
+
+def write_table(folder: Path, spec: TableSpec, values: dict[tuple[str, ...], int]) -> None:
+    """``<ID>.csv``: the variable ids, ``TID`` and ``INDHOLD``; one row per cell."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = [d.id for d in spec.dimensions] + ["TID", "INDHOLD"]
+    lines = [";".join(header)] + [";".join((*key, str(v))) for key, v in values.items()]
+    (folder / f"{spec.id}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_lines(path: Path, header: Iterable[str], rows: Iterable[Iterable[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [";".join(header)] + [";".join(r) for r in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
