@@ -4,6 +4,7 @@ stderr, no traceback), 2 usage errors."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,10 +18,15 @@ from rich.progress import Progress
 
 from handistat.accounts import cli_token, cli_user
 from handistat.app import App
-from handistat.errors import DeliveryRejected, HandistatError, UsageError
+from handistat.clock import today_copenhagen
+from handistat.errors import DeliveryRejected, HandistatError
+from handistat.intake.genbrug import declare_system_switch, receive_full_load
 from handistat.intake.policies import HANDBU_POLICY
 from handistat.intake.rawzone import read_chunks
 from handistat.intake.service import Sender
+from handistat.register import report_cli
+from handistat.register.genbrug_process import process_genbrug
+from handistat.register.hmi import load_hmi_catalogue
 from handistat.register.population import load_population
 from handistat.register.process import process_handbu
 from handistat.release import cli as release_cli
@@ -28,9 +34,12 @@ from handistat.tables import display
 from handistat.tables.registry import compute, table_spec
 
 app = typer.Typer(help="handistat: HANDBU and GENBRUG statistics.", no_args_is_help=True)
+hmi_app = typer.Typer(help="The HMI catalogue (R-GB-3).", no_args_is_help=True)
 population_app = typer.Typer(help="The population register (R-CPR-1).", no_args_is_help=True)
 deliver_app = typer.Typer(help="Deliver files (SPEC §2).", no_args_is_help=True)
 app.add_typer(population_app, name="population")
+app.add_typer(hmi_app, name="hmi")
+app.add_typer(report_cli.app, name="rapport")
 app.add_typer(deliver_app, name="deliver")
 app.add_typer(cli_user.app, name="user")
 app.add_typer(cli_token.app, name="token")
@@ -165,6 +174,91 @@ def deliver_handbu(
         raise typer.Exit(1)
 
 
+GENBRUG_NAME = re.compile(
+    r"(?P<kommune>\d{3})_(?P<kildesystem>.+)_(?P<dato>\d{4}-\d{2}-\d{2})\.csv"
+)
+
+
+@deliver_app.command("genbrug")
+def deliver_genbrug(
+    file: Annotated[Path | None, typer.Argument(help="one full load (CSV)")] = None,
+    kommune: Annotated[str | None, typer.Option(help="indberetningskommune")] = None,
+    kildesystem: Annotated[str | None, typer.Option(help="the sending system")] = None,
+    udtraeksdato: Annotated[str | None, typer.Option(help="extract date YYYY-MM-DD")] = None,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="every <kommune>_<kildesystem>_<dato>.csv")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the full reports")] = False,
+) -> None:
+    """Deliver GENBRUG full loads (§2.2): one file with its header fields, or a directory."""
+    if directory is not None:
+        jobs = _named_loads(directory)
+    elif file is not None and kommune and kildesystem and udtraeksdato:
+        jobs = [(file, kommune, kildesystem, udtraeksdato)]
+    else:
+        err.print("fejl: giv FILE med --kommune, --kildesystem og --udtraeksdato, eller --dir")
+        raise typer.Exit(2)
+    for path, *_ in jobs:
+        if not path.is_file():
+            err.print(f"fejl: {path} findes ikke")
+            raise typer.Exit(2)
+    application = _app()
+    sender = Sender("cli", None, "cli")
+    headers = {path: (k, s, d) for path, k, s, d in jobs}
+
+    def receive(path: Path) -> dict[str, Any]:
+        k, s, d = headers[path]
+        return receive_full_load(
+            application.intake,
+            read_chunks(path),
+            sender,
+            kommune=k,
+            kildesystem=s,
+            udtraeksdato=d,
+        )
+
+    with _errors():
+        rejected = _deliver_all([p for p, *_ in jobs], receive, as_json)
+    if rejected:
+        raise typer.Exit(1)
+
+
+def _named_loads(directory: Path) -> list[tuple[Path, str, str, str]]:
+    jobs = []
+    for path in sorted(directory.glob("*.csv")):
+        match = GENBRUG_NAME.fullmatch(path.name)
+        if match is None:
+            err.print(f"fejl: {path.name} hedder ikke <kommune>_<kildesystem>_<udtraeksdato>.csv")
+            raise typer.Exit(2)
+        jobs.append((path, match["kommune"], match["kildesystem"], match["dato"]))
+    return jobs
+
+
+@app.command()
+def systemskifte(
+    kommune: Annotated[str, typer.Option(help="the municipality")],
+    fra: Annotated[str, typer.Option(help="the old system (kildesystem)")],
+    til: Annotated[str, typer.Option(help="the new system (kildesystem)")],
+    dato: Annotated[str, typer.Option(help="cut-over date YYYY-MM-DD")],
+) -> None:
+    """Declare a GENBRUG vendor switch (R-IN-8)."""
+    application = _app()
+    with _errors():
+        declare_system_switch(
+            application.intake, kommune=kommune, fra=fra, til=til, dato=dato, actor="cli"
+        )
+    out.print(f"systemskifte for {kommune}: {fra} → {til} fra {dato}")
+
+
+@hmi_app.command("load")
+def hmi_load(file: Annotated[Path, typer.Argument(help="hmi_nummer;iso_kode CSV")]) -> None:
+    """Load an HMI catalogue (an export of Hjælpemiddelbasen)."""
+    application = _app()
+    with _errors():
+        count = load_hmi_catalogue(application.warehouse, file)
+    out.print(f"{count:,} HMI-numre indlæst")
+
+
 @app.command()
 def process(statistic: Statistic) -> None:
     """Rebuild the register from the raw zone."""
@@ -178,7 +272,12 @@ def process(statistic: Statistic) -> None:
                 application.default_years(),
             )
         else:
-            raise UsageError("genbrug-behandlingen er endnu ikke bygget")
+            summary = process_genbrug(
+                application.intake,
+                application.warehouse,
+                application.default_years(),
+                today_copenhagen(application.clock),
+            )
     counts = ", ".join(f"{k}: {v:,}" for k, v in summary.counts.items())
     out.print(f"{statistic.value}: {summary.deliveries} leverancer behandlet ({counts})")
 

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024**3, gt=0)
     error_cap_per_code: int = Field(default=1000, gt=0)
     handbu_merge_gap_days: int = Field(default=14, ge=0, description="R-HB-4")
+    genbrug_duplicate_days: int = Field(default=3, ge=0, description="R-IN-8")
+    genbrug_exclude_unknown_hmi: bool = Field(default=False, description="R-GB-3")
     disclosure_k: int = Field(default=3, ge=1)
     timezone: str = "Europe/Copenhagen"
 

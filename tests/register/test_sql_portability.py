@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from handistat.register.genbrug import genbrug_steps
 from handistat.register.handbu import handbu_steps
 from handistat.register.sql import transpile
 
+STEPS = [*handbu_steps([2023, 2024]), *genbrug_steps([2022, 2023], 3, False)]
 
-@pytest.mark.parametrize("step", handbu_steps([2023, 2024]), ids=lambda s: s.name)
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
 def test_step_transpiles_to_spark(step: object) -> None:
     sql = transpile(step.sql)  # type: ignore[attr-defined]
     assert "SELECT" in sql.upper()

@@ -65,6 +65,8 @@ def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> Parsed
 
 
 def outcome_of(validated: Validated, partial_ok: bool) -> str:
+    if not partial_ok and validated.rows_total == 0:
+        return "rejected"  # an empty full load would delete every loan
     if validated.errors.rejected_rows and not partial_ok:
         return "rejected"
     if validated.rows_accepted == 0 and validated.errors.rejected_rows:
@@ -168,7 +170,9 @@ class IntakeService:
         outcome = outcome_of(v, policy.partial_ok)
         rejected = len(v.errors.rejected_rows)
         accepted = v.rows_accepted if outcome != "rejected" else 0
-        if outcome == "rejected" and not policy.partial_ok:
+        if outcome == "rejected" and not policy.partial_ok and v.rows_total == 0:
+            message = "en fuld leverance uden rækker afvises, da den ville slette alle udlån"
+        elif outcome == "rejected" and not policy.partial_ok:
             message = (
                 f"hele leverancen er afvist: {rejected} rækker har fejl; en fuld "
                 "leverance skal være fejlfri, da den erstatter den forrige"

@@ -140,3 +140,10 @@ def samarbejder() -> tuple[Samarbejde, ...]:
         )
         for r in _rows("samarbejder.csv")
     )
+
+
+@cache
+def genbrug_paragraf_iso() -> tuple[tuple[str, str], ...]:
+    """(paragraf, ISO level-1 class) pairs judged plausible (R-GB-6); our working rules,
+    see docs/decisions/genbrug-paragraph-plausibility.md."""
+    return tuple((r["paragraf"], r["iso_niveau1"]) for r in _rows("genbrug_paragraf_iso.csv"))

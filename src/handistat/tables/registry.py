@@ -8,10 +8,11 @@ from handistat.errors import NotFound
 from handistat.stores.warehouse import Warehouse
 from handistat.tables.compute import assemble, table_sql
 from handistat.tables.cube import Cube
+from handistat.tables.genbrug import GENBRUG_TABLES
 from handistat.tables.handbu import HANDBU_TABLES
 from handistat.tables.spec import TableSpec
 
-TABLES: dict[str, TableSpec] = {t.id: t for t in HANDBU_TABLES}
+TABLES: dict[str, TableSpec] = {t.id: t for t in (*HANDBU_TABLES, *GENBRUG_TABLES)}
 
 
 def register_tables(*specs: TableSpec) -> None:

@@ -1,0 +1,251 @@
+"""GENBRUG register steps (R-IN-8, R-GB-1..6), in the order of the seed's §3.5.
+
+Inputs made visible by the pipeline: `genbrug_input` (the rows of the current full loads with
+`delivery_id`, `kildesystem`, `udtraeksdato`), `systemskifte(kommune, fra, til, dato)`,
+`hmi_katalog(hmi_nummer, iso_kode)`, `personer`, `bopael`, `ref_samarbejde`,
+`ref_genbrug_paragraf(paragraf)`, `ref_paragraf_iso(paragraf, iso1)`, `perioder(aar, start, slut)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handistat.register.cpr import cpr_birth_date_sql
+from handistat.register.sql import Step
+
+PERIOD_START = "2022-07-01"
+"""R-IN-9: the statistics period starts here."""
+
+
+def normalised_sql() -> Step:
+    return Step(
+        "genbrug_laan",
+        """
+SELECT delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato, _row,
+  indberetningskommune, betalingskommune, udlaan_id,
+  CAST(hmi_nummer AS BIGINT) AS hmi_nummer,
+  CASE WHEN regexp_full_match(trim(cpr), '[0-9]{6}-?[0-9]{4}')
+       THEN replace(trim(cpr), '-', '') END AS cpr,
+  paragraf, udleveringsdato, indleveringsdato
+FROM genbrug_input""",
+    )
+
+
+def switched_sql() -> Step:
+    """R-IN-8: after a system switch the old system counts only for loans before cut-over."""
+    return Step(
+        "genbrug_skiftet",
+        """
+SELECT l.*
+FROM genbrug_laan AS l
+LEFT JOIN systemskifte AS s ON s.kommune = l.indberetningskommune AND s.fra = l.kildesystem
+WHERE s.kommune IS NULL OR l.udleveringsdato < s.dato""",
+    )
+
+
+def duplicates_sql(days: int) -> Step:
+    """Loans in both the old and the new system: same CPR, device and delivery ±`days`."""
+    return Step(
+        "genbrug_dubletter",
+        f"""
+SELECT s.kommune, s.fra, s.til,
+  o.delivery_id AS gammel_delivery_id, o.udlaan_id AS gammel_udlaan_id,
+  n.udlaan_id AS ny_udlaan_id, o.cpr, o.hmi_nummer,
+  o.udleveringsdato AS gammel_udleveringsdato, n.udleveringsdato AS ny_udleveringsdato
+FROM genbrug_skiftet AS o
+JOIN systemskifte AS s ON s.kommune = o.indberetningskommune AND s.fra = o.kildesystem
+JOIN genbrug_skiftet AS n
+  ON n.indberetningskommune = s.kommune AND n.kildesystem = s.til
+ AND n.cpr = o.cpr AND n.hmi_nummer = o.hmi_nummer
+ AND ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) <= {days}""",
+    )
+
+
+def merged_sql() -> Step:
+    return Step(
+        "genbrug_samlet",
+        """
+SELECT l.*
+FROM genbrug_skiftet AS l
+WHERE NOT EXISTS (
+  SELECT 1 FROM genbrug_dubletter AS d
+  WHERE d.gammel_delivery_id = l.delivery_id AND d.gammel_udlaan_id = l.udlaan_id)""",
+    )
+
+
+def cleaned_sql() -> Step:
+    """R-GB-2: the first reason that removes a loan, or NULL for a kept one."""
+    born = cpr_birth_date_sql("l.cpr")
+    return Step(
+        "genbrug_renset",
+        f"""
+SELECT l.*, p.koen, p.foedselsdato, p.doedsdato,
+  CASE WHEN l.cpr IS NULL OR {born} IS NULL OR {born} > l.udtraeksdato THEN 'UGYLDIG_CPR'
+       WHEN p.cpr IS NULL THEN 'FIKTIV_CPR'
+       WHEN p.doedsdato < l.udleveringsdato THEN 'DOED_VED_UDLEVERING'
+       WHEN l.indleveringsdato < DATE '{PERIOD_START}' THEN 'INDLEVERET_FOER_PERIODEN'
+       WHEN l.indleveringsdato < l.udleveringsdato THEN 'INDLEVERET_FOER_UDLEVERING'
+  END AS fejlkode
+FROM genbrug_samlet AS l
+LEFT JOIN personer AS p ON p.cpr = l.cpr""",
+    )
+
+
+def residence_sql() -> Step:
+    """The recipient's residence municipality on the delivery day (latest spell wins)."""
+    return Step(
+        "genbrug_bopael",
+        """
+SELECT delivery_id, udlaan_id, kommune AS bopaelskommune
+FROM (
+  SELECT r.delivery_id, r.udlaan_id, b.kommune, ROW_NUMBER() OVER (
+    PARTITION BY r.delivery_id, r.udlaan_id ORDER BY b.fra DESC, b.kommune) AS n
+  FROM genbrug_renset AS r
+  JOIN bopael AS b ON b.cpr = r.cpr AND b.fra <= r.udleveringsdato
+   AND (b.til IS NULL OR b.til >= r.udleveringsdato)
+  WHERE r.fejlkode IS NULL
+    AND r.indberetningskommune IN (SELECT indberetningskommune FROM ref_samarbejde)
+) AS ranked
+WHERE n = 1""",
+    )
+
+
+def statistics_municipality_sql() -> str:
+    """R-GB-4 as an expression over `r` (loan), `m` (paying member) and `b` (residence)."""
+    return """CASE
+    WHEN NOT EXISTS (SELECT 1 FROM ref_samarbejde AS c
+                     WHERE c.indberetningskommune = r.indberetningskommune)
+      THEN r.indberetningskommune
+    WHEN m.medlemskommune IS NOT NULL THEN r.betalingskommune
+    ELSE COALESCE(b.bopaelskommune, r.indberetningskommune)
+  END"""
+
+
+def loans_sql(exclude_unknown_hmi: bool) -> Step:
+    """The cleaned loan register with device class, paragraph code and statistics municipality."""
+    keep = "AND k.hmi_nummer IS NOT NULL" if exclude_unknown_hmi else ""
+    return Step(
+        "genbrug_udlaan",
+        f"""
+SELECT r.indberetningskommune || '|' || r.kildesystem || '|' || r.udlaan_id AS enhed_id,
+  r.delivery_id, r.kildesystem, r.indberetningskommune, r.betalingskommune, r.udlaan_id,
+  r.hmi_nummer, r.cpr, r.koen, r.foedselsdato, r.doedsdato,
+  r.paragraf, r.udleveringsdato, r.indleveringsdato,
+  COALESCE(r.indleveringsdato, r.doedsdato) AS slutdato,
+  COALESCE(k.iso_kode, 'UKENDT') AS iso_kode,
+  CASE WHEN k.iso_kode IS NULL THEN 'UKENDT' ELSE substr(k.iso_kode, 1, 2) END AS iso1,
+  CASE WHEN k.iso_kode IS NULL THEN 'UKENDT' ELSE substr(k.iso_kode, 1, 4) END AS iso2,
+  CASE WHEN r.paragraf IS NULL THEN 'UOPL'
+       WHEN r.paragraf IN (SELECT paragraf FROM ref_genbrug_paragraf) THEN r.paragraf
+       ELSE 'ANDEN' END AS paragraf_kode,
+  {statistics_municipality_sql()} AS statistikkommune
+FROM genbrug_renset AS r
+LEFT JOIN hmi_katalog AS k ON k.hmi_nummer = r.hmi_nummer
+LEFT JOIN ref_samarbejde AS m
+  ON m.indberetningskommune = r.indberetningskommune AND m.medlemskommune = r.betalingskommune
+ AND m.medlemskommune <> r.indberetningskommune
+LEFT JOIN genbrug_bopael AS b ON b.delivery_id = r.delivery_id AND b.udlaan_id = r.udlaan_id
+WHERE r.fejlkode IS NULL {keep}""",
+    )
+
+
+def cleaning_report_sql() -> Step:
+    """R-GB-2/R-GB-3: removed loans per municipality and reason, and kept unknown devices."""
+    return Step(
+        "genbrug_rensning",
+        """
+SELECT indberetningskommune AS kommune, fejlkode, 'fjernet' AS handling, COUNT(*) AS antal
+FROM genbrug_renset WHERE fejlkode IS NOT NULL GROUP BY indberetningskommune, fejlkode
+UNION ALL
+SELECT r.indberetningskommune, 'UKENDT_HMI',
+  CASE WHEN EXISTS (SELECT 1 FROM genbrug_udlaan AS u WHERE u.delivery_id = r.delivery_id
+                    AND u.udlaan_id = r.udlaan_id) THEN 'beholdt' ELSE 'fjernet' END,
+  COUNT(*)
+FROM genbrug_renset AS r
+WHERE r.fejlkode IS NULL
+  AND NOT EXISTS (SELECT 1 FROM hmi_katalog AS k WHERE k.hmi_nummer = r.hmi_nummer)
+GROUP BY 1, 2, 3""",
+    )
+
+
+def periods_sql(years: Sequence[int]) -> Step:
+    """R-GB-5: calendar years, except 2022 which starts on 1 July."""
+    rows = ", ".join(
+        f"({y}, DATE '{PERIOD_START if y == 2022 else f'{y}-01-01'}', DATE '{y}-12-31')"
+        for y in years
+    )
+    return Step("perioder", f"SELECT * FROM (VALUES {rows}) AS t(aar, start, slut)")
+
+
+def units_sql() -> Step:
+    """R-GB-5: loans active in each period, with the recipient's sex and age on 31 Dec."""
+    return Step(
+        "genbrug_enheder",
+        """
+SELECT p.aar, u.enhed_id, u.cpr AS person_id, u.statistikkommune AS kommune,
+  CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' END AS koen,
+  p.aar - YEAR(u.foedselsdato) AS alder, u.iso1, u.iso2, u.paragraf_kode AS paragraf,
+  CASE WHEN u.udleveringsdato >= p.start THEN 1 ELSE 0 END AS udleveret_i_perioden,
+  CASE WHEN u.indleveringsdato <= p.slut THEN 1 ELSE 0 END AS indleveret_i_perioden
+FROM genbrug_udlaan AS u
+JOIN perioder AS p ON u.udleveringsdato <= p.slut
+ AND (u.slutdato IS NULL OR u.slutdato >= p.start)""",
+    )
+
+
+def paragraph_report_sql() -> Step:
+    """R-GB-6: per municipality, month and ISO class: loans, without paragraph, outside the
+    value set, and implausible for the class."""
+    return Step(
+        "genbrug_paragraf_rapport",
+        """
+SELECT u.indberetningskommune AS kommune,
+  strftime(u.udleveringsdato, '%Y-%m') AS maaned, u.iso1,
+  COUNT(*) AS udlaan,
+  SUM(CASE WHEN u.paragraf_kode = 'UOPL' THEN 1 ELSE 0 END) AS uden_paragraf,
+  SUM(CASE WHEN u.paragraf_kode = 'ANDEN' THEN 1 ELSE 0 END) AS ukendt_paragraf,
+  SUM(CASE WHEN u.paragraf_kode NOT IN ('UOPL', 'ANDEN') AND u.iso1 <> 'UKENDT'
+            AND NOT EXISTS (SELECT 1 FROM ref_paragraf_iso AS r
+                            WHERE r.paragraf = u.paragraf_kode AND r.iso1 = u.iso1)
+           THEN 1 ELSE 0 END) AS usandsynlig_paragraf
+FROM genbrug_udlaan AS u
+WHERE u.udleveringsdato >= DATE '2022-07-01'
+GROUP BY 1, 2, 3""",
+    )
+
+
+def unknown_paragraphs_sql() -> Step:
+    return Step(
+        "genbrug_paragraf_ukendte",
+        """
+SELECT indberetningskommune AS kommune, paragraf, COUNT(*) AS antal
+FROM genbrug_udlaan WHERE paragraf_kode = 'ANDEN' GROUP BY 1, 2""",
+    )
+
+
+def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bool) -> list[Step]:
+    """The GENBRUG methodology as a list of named steps (seed 004 §3.5)."""
+    return [
+        normalised_sql(),
+        switched_sql(),
+        duplicates_sql(duplicate_days),
+        merged_sql(),
+        cleaned_sql(),
+        residence_sql(),
+        loans_sql(exclude_unknown),
+        cleaning_report_sql(),
+        periods_sql(years),
+        units_sql(),
+        paragraph_report_sql(),
+        unknown_paragraphs_sql(),
+    ]
+
+
+KEEP = (
+    "genbrug_dubletter",
+    "genbrug_udlaan",
+    "genbrug_rensning",
+    "genbrug_enheder",
+    "genbrug_paragraf_rapport",
+    "genbrug_paragraf_ukendte",
+)

@@ -1,0 +1,143 @@
+"""Rebuilding the GENBRUG loan register from the current full loads (R-IN-7, R-IN-8, R-GB-1).
+
+The current load of each (municipality, system) is the newest by extract date (then by
+arrival); every earlier load stays in the raw zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pyarrow as pa
+from sqlalchemy import select
+
+from handistat.errors import DeliveryRejected
+from handistat.intake.genbrug import genbrug_policy
+from handistat.intake.service import IntakeService
+from handistat.reference import genbrug_paragraf_iso, genbrug_paragraffer, samarbejder
+from handistat.register.genbrug import KEEP, genbrug_steps
+from handistat.register.process import ProcessSummary, accepted_deliveries, ensure_staged
+from handistat.register.sql import Step, quote_literal
+from handistat.stores.catalogue import Delivery, SystemSwitch
+from handistat.stores.warehouse import Warehouse
+
+GENBRUG_COLUMNS = (
+    "CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS indberetningskommune, "
+    "CAST(NULL AS VARCHAR) AS betalingskommune, CAST(NULL AS VARCHAR) AS udlaan_id, "
+    "CAST(NULL AS VARCHAR) AS hmi_nummer, CAST(NULL AS VARCHAR) AS cpr, "
+    "CAST(NULL AS VARCHAR) AS paragraf, CAST(NULL AS DATE) AS udleveringsdato, "
+    "CAST(NULL AS DATE) AS indleveringsdato"
+)
+
+
+def current_loads(deliveries: Sequence[Delivery]) -> list[Delivery]:
+    """R-IN-7: per (indberetningskommune, kildesystem) the newest extract replaces the rest."""
+    newest: dict[tuple[str, str], Delivery] = {}
+    for d in deliveries:
+        key = (d.kommune or "", d.kildesystem or "")
+        best = newest.get(key)
+        if best is None or (d.udtraeksdato or "", d.id) > (best.udtraeksdato or "", best.id):
+            newest[key] = d
+    return sorted(newest.values(), key=lambda d: d.id)
+
+
+def input_step(loads: Sequence[tuple[Delivery, str]]) -> Step:
+    if not loads:
+        return Step(
+            "genbrug_input",
+            "SELECT CAST(NULL AS BIGINT) AS delivery_id, CAST(NULL AS VARCHAR) AS kildesystem, "
+            f"CAST(NULL AS VARCHAR) AS udtraeksdato, {GENBRUG_COLUMNS} LIMIT 0",
+        )
+    listed = ", ".join(quote_literal(path) for _, path in loads)
+    mapping = " UNION ALL ".join(
+        f"SELECT {d.id} AS delivery_id, {quote_literal(d.kildesystem or '')} AS kildesystem, "
+        f"{quote_literal(d.udtraeksdato or '')} AS udtraeksdato, {quote_literal(p)} AS filename"
+        for d, p in loads
+    )
+    return Step(
+        "genbrug_input",
+        f"SELECT m.delivery_id, m.kildesystem, m.udtraeksdato, s.* EXCLUDE (filename) "
+        f"FROM read_parquet([{listed}], filename = true) AS s "
+        f"JOIN ({mapping}) AS m ON m.filename = s.filename",
+    )
+
+
+def reference_inputs(intake: IntakeService, today: dt.date) -> dict[str, pa.Table]:
+    valid = [
+        s
+        for s in samarbejder()
+        if (s.gyldig_fra is None or s.gyldig_fra <= today)
+        and (s.gyldig_til is None or s.gyldig_til >= today)
+    ]
+    with intake.catalogue.session() as session:
+        switches = list(session.scalars(select(SystemSwitch).order_by(SystemSwitch.id)))
+    return {
+        "ref_samarbejde": pa.table(
+            {
+                "indberetningskommune": pa.array(
+                    [s.indberetningskommune for s in valid], pa.string()
+                ),
+                "medlemskommune": pa.array([s.medlemskommune for s in valid], pa.string()),
+            }
+        ),
+        "ref_genbrug_paragraf": pa.table({"paragraf": [p.paragraf for p in genbrug_paragraffer()]}),
+        "ref_paragraf_iso": pa.table(
+            {
+                "paragraf": [p for p, _ in genbrug_paragraf_iso()],
+                "iso1": [i for _, i in genbrug_paragraf_iso()],
+            }
+        ),
+        "systemskifte": pa.table(
+            {
+                "kommune": pa.array([s.kommune for s in switches], pa.string()),
+                "fra": pa.array([s.fra for s in switches], pa.string()),
+                "til": pa.array([s.til for s in switches], pa.string()),
+                "dato": pa.array([dt.date.fromisoformat(s.dato) for s in switches], pa.date32()),
+            }
+        ),
+    }
+
+
+def ensure_hmi_catalogue(warehouse: Warehouse) -> None:
+    if not warehouse.has_table("hmi_katalog"):
+        warehouse.materialise(
+            [
+                Step(
+                    "hmi_katalog",
+                    "SELECT CAST(NULL AS BIGINT) AS hmi_nummer, "
+                    "CAST(NULL AS VARCHAR) AS iso_kode LIMIT 0",
+                )
+            ],
+            keep=("hmi_katalog",),
+        )
+
+
+def require_population(warehouse: Warehouse) -> None:
+    if not warehouse.has_table("personer"):
+        raise DeliveryRejected(
+            "befolkningsregisteret er ikke indlæst; kør `handistat population load DIR` først"
+        )
+
+
+def process_genbrug(
+    intake: IntakeService, warehouse: Warehouse, years: Sequence[int], today: dt.date
+) -> ProcessSummary:
+    require_population(warehouse)
+    ensure_hmi_catalogue(warehouse)
+    loads = current_loads(accepted_deliveries(intake, "genbrug"))
+    staged = [(d, ensure_staged(intake, genbrug_policy(d.report["header"]), d)) for d in loads]
+    settings = intake.settings
+    steps = [
+        input_step(staged),
+        *genbrug_steps(
+            years, settings.genbrug_duplicate_days, settings.genbrug_exclude_unknown_hmi
+        ),
+    ]
+    warehouse.materialise(steps, keep=KEEP, inputs=reference_inputs(intake, today))
+    counts = warehouse.query(
+        "SELECT (SELECT count(*) FROM genbrug_udlaan) AS udlaan, "
+        "(SELECT COALESCE(SUM(antal), 0) FROM genbrug_rensning WHERE handling = 'fjernet') "
+        "AS fjernet, (SELECT count(*) FROM genbrug_dubletter) AS dubletter"
+    ).to_pylist()[0]
+    return ProcessSummary(len(loads), {k: int(v) for k, v in counts.items()})
