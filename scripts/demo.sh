@@ -6,17 +6,34 @@ UV=${UV:-python3 -m uv}
 export HANDISTAT_DATA_DIR=${HANDISTAT_DATA_DIR:-$DEMO_DIR/data}
 H="$UV run --frozen handistat"
 YEAR=$(( $(date +%Y) - 1 ))   # the latest complete year
+SYNTH="$DEMO_DIR/synth"
 
 rm -rf "$DEMO_DIR" && mkdir -p "$DEMO_DIR/tables"
 $H init
-$H synth --scale small --seed 1 --out "$DEMO_DIR/synth"
-$H population load "$DEMO_DIR/synth/population"
-$H deliver handbu "$DEMO_DIR"/synth/deliveries/handbu/*.csv > "$DEMO_DIR/handbu-intake.txt" || true
-grep -c "partially_accepted\|rejected" "$DEMO_DIR/handbu-intake.txt" \
-  | xargs -I{} echo "HANDBU: {} leverancer med afviste rækker (se $DEMO_DIR/handbu-intake.txt)"
+$H synth --scale small --seed 1 --out "$SYNTH"
+$H population load "$SYNTH/population"
+
+echo "== HANDBU: leverancer, behandling, tabeller"
+$H deliver handbu "$SYNTH"/deliveries/handbu/*.csv > "$DEMO_DIR/handbu-intake.txt" || true
+echo "$(grep -c ': accepted' "$DEMO_DIR/handbu-intake.txt") leverancer modtaget uden fejl," \
+     "$(grep -c 'partially_accepted\|: rejected' "$DEMO_DIR/handbu-intake.txt") med afviste" \
+     "rækker (rapporter: $DEMO_DIR/handbu-intake.txt)"
 $H process handbu
 for t in HANDBU01 HANDBU02 HANDBU03 HANDBU04; do
   $H table "$t" --year "$YEAR"
   $H table "$t" --year "$YEAR" --format csv --out "$DEMO_DIR/tables/${t}_${YEAR}.csv"
 done
-echo "Tabellerne for $YEAR er skrevet som CSV i $DEMO_DIR/tables/"
+
+echo "== GENBRUG: HMI-katalog, systemskifte, fulde leverancer, behandling, tabeller"
+$H hmi load "$SYNTH/hmi_katalog.csv"
+tail -n +2 "$SYNTH/systemskifter.csv" | while IFS=';' read -r kommune fra til dato; do
+  $H systemskifte --kommune "$kommune" --fra "$fra" --til "$til" --dato "$dato"
+done
+$H deliver genbrug --dir "$SYNTH/deliveries/genbrug" > "$DEMO_DIR/genbrug-intake.txt"
+$H process genbrug
+$H rapport vis rensning --csv > "$DEMO_DIR/genbrug-rensning.csv"
+for t in HJALP1 HJALP2; do
+  $H table "$t" --year "$YEAR"
+  $H table "$t" --year "$YEAR" --format csv --out "$DEMO_DIR/tables/${t}_${YEAR}.csv"
+done
+echo "Tabellerne for $YEAR er skrevet som Statbank-CSV i $DEMO_DIR/tables/"

@@ -45,7 +45,7 @@ app.add_typer(cli_user.app, name="user")
 app.add_typer(cli_token.app, name="token")
 app.add_typer(release_cli.app, name="release")
 
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 

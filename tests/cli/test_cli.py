@@ -49,7 +49,8 @@ def loaded(tmp_path: Path) -> Path:
     (tmp_path / "d1.csv").write_text(
         "kommune;indsats_id;cpr;paragraf;startdato;slutdato\n"
         f"101;r1;{A};SEL32;2023-01-01;2023-03-01\n"
-        f"101;r2;{A[:6]}-{A[6:]};SEL32;2023-03-10;\n", encoding="utf-8"
+        f"101;r2;{A[:6]}-{A[6:]};SEL32;2023-03-10;\n",
+        encoding="utf-8",
     )
     run(tmp_path, "init")
     run(tmp_path, "init")  # idempotent
@@ -61,9 +62,20 @@ def loaded(tmp_path: Path) -> Path:
 
 def test_table_csv_is_the_statbank_csv(loaded: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "handistat", "table", "HANDBU01", "--year", "2023", "--raw",
-         "--format", "csv"],
-        capture_output=True, env={**os.environ, "HANDISTAT_DATA_DIR": str(loaded / "data")},
+        [
+            sys.executable,
+            "-m",
+            "handistat",
+            "table",
+            "HANDBU01",
+            "--year",
+            "2023",
+            "--raw",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        env={**os.environ, "HANDISTAT_DATA_DIR": str(loaded / "data")},
         check=True,
     )
     assert result.stdout.startswith("\ufeff".encode())
@@ -106,22 +118,35 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_help_on_every_command(tmp_path: Path) -> None:
-    for args in (["--help"], ["init", "--help"], ["deliver", "handbu", "--help"],
-                 ["population", "load", "--help"], ["table", "--help"], ["synth", "--help"]):
+    for args in (
+        ["--help"],
+        ["init", "--help"],
+        ["deliver", "handbu", "--help"],
+        ["population", "load", "--help"],
+        ["table", "--help"],
+        ["synth", "--help"],
+    ):
         assert "Usage" in run(tmp_path, *args).stdout
 
 
 def test_bad_settings_stop_with_a_clear_message(tmp_path: Path) -> None:
     env = {**os.environ, "HANDISTAT_MAX_BODY_BYTES": "-5"}
-    result = subprocess.run([sys.executable, "-m", "handistat", "init"], capture_output=True,
-                            text=True, env=env, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "handistat", "init"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 2 and "max_body_bytes" in result.stderr
 
 
 def test_cpr_never_printed(loaded: Path) -> None:
     (loaded / "d2.csv").write_text(
         "kommune;indsats_id;cpr;paragraf;startdato\n101;r9;3002154001;SEL32;2023-01-01\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run(loaded, "deliver", "handbu", "d2.csv", "--json", ok=False)
     assert "3002154001" not in result.stdout + result.stderr
     assert "300215-****" in result.stdout

@@ -11,14 +11,16 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from handistat.intake.parse import ROW, ParsedBody
 from handistat.intake.report import ErrorCollector, RowError, mask_cpr
 from handistat.intake.rules import MESSAGES, DeliveryFormat, Kind, RowRule, validation_sql
 from handistat.register.sql import quote_literal
-from handistat.stores.warehouse import Warehouse
+from handistat.stores.warehouse import scratch
 
 SCOPE_RULE_CODE = "KOMMUNE_NOT_ALLOWED"
 
@@ -86,42 +88,46 @@ def validate_to_parquet(
     errors = ErrorCollector(cap=cap)
     tmp = out.with_suffix(".tmp.parquet")
     out.parent.mkdir(parents=True, exist_ok=True)
-    names = [c.name for c in fmt.columns]
+    keep = [ROW, *(c.name for c in fmt.columns)]
     err_cols = [f"err_{c.name}" for c in fmt.columns] + [
         f"err_rule_{i}" for i in range(len(fmt.row_rules))
     ]
-    any_error = " OR ".join(f"{c} IS NOT NULL" for c in err_cols)
     sql = validation_sql(fmt, "batch", body.columns, f"DATE '{today.isoformat()}'")
-    total = 0
+    total = accepted = 0
     writer: pq.ParquetWriter | None = None
-    with Warehouse(":memory:").connect() as con:
+    with scratch() as con:
         for batch in body.batches:
             total += batch.num_rows
-            con.register("batch", pa.Table.from_batches([batch]))
-            con.register("checked", con.sql(sql).to_arrow_table())
+            con.register("batch", batch)
+            checked = con.sql(sql).to_arrow_table()
             con.unregister("batch")
-            bad = con.sql(f"SELECT * FROM checked WHERE {any_error}").to_arrow_table()
-            if bad.num_rows:
-                raw = pa.Table.from_batches([batch])
-                _collect(fmt, bad, raw, errors)
-            good = con.sql(
-                f"SELECT {ROW}, {', '.join(names)} FROM checked WHERE NOT ({any_error})"
-            ).to_arrow_table()
+            failing = _any_error(checked, err_cols)
+            if pc.any(failing).as_py():
+                _collect(fmt, checked.filter(failing), pa.Table.from_batches([batch]), errors)
+            good = checked.filter(pc.invert(failing)).select(keep)
+            accepted += good.num_rows
             writer = writer or pq.ParquetWriter(tmp, good.schema)
             writer.write_table(good)
         for error in body.row_errors:
             errors.add(error)
         total += len(body.row_errors)
         if writer is None:
-            _write_empty(con, fmt, tmp)
+            _write_empty(fmt, tmp)
         else:
             writer.close()
-        accepted = _enforce_unique(con, fmt, tmp, errors)
+        accepted -= _enforce_unique(con, fmt, tmp, errors)
     os.replace(tmp, out)
     return Validated(total, accepted, errors, list(body.warnings))
 
 
-def _write_empty(con: object, fmt: DeliveryFormat, tmp: Path) -> None:
+def _any_error(checked: pa.Table, columns: list[str]) -> pa.ChunkedArray:
+    mask = pc.is_valid(checked[columns[0]])
+    for column in columns[1:]:
+        mask = pc.or_(mask, pc.is_valid(checked[column]))
+    return mask
+
+
+def _write_empty(fmt: DeliveryFormat, tmp: Path) -> None:
     types = {Kind.DATE: pa.date32()}
     schema = pa.schema(
         [(ROW, pa.int64())] + [(c.name, types.get(c.kind, pa.string())) for c in fmt.columns]
@@ -129,21 +135,17 @@ def _write_empty(con: object, fmt: DeliveryFormat, tmp: Path) -> None:
     pq.write_table(schema.empty_table(), tmp)
 
 
-def _enforce_unique(con: object, fmt: DeliveryFormat, tmp: Path, errors: ErrorCollector) -> int:
+def _enforce_unique(
+    con: duckdb.DuckDBPyConnection, fmt: DeliveryFormat, tmp: Path, errors: ErrorCollector
+) -> int:
     """Rows whose key repeats within the delivery are all rejected (which one is meant is
-    unknowable); returns the number of rows kept."""
-    import duckdb
-
-    assert isinstance(con, duckdb.DuckDBPyConnection)
-    src = f"read_parquet({quote_literal(str(tmp))})"
+    unknowable); returns the number of rows removed."""
     if not fmt.unique_key:
-        row = con.execute(f"SELECT count(*) FROM {src}").fetchone()
-        return int(row[0]) if row else 0
+        return 0
+    src = f"read_parquet({quote_literal(str(tmp))})"
     key = ", ".join(fmt.unique_key)
-    dupes = con.execute(
-        f"SELECT {ROW}, {key} FROM {src} QUALIFY count(*) OVER (PARTITION BY {key}) > 1 "
-        f"ORDER BY {ROW}"
-    ).fetchall()
+    repeated = f"QUALIFY count(*) OVER (PARTITION BY {key})"
+    dupes = con.execute(f"SELECT {ROW}, {key} FROM {src} {repeated} > 1 ORDER BY {ROW}").fetchall()
     for row in dupes:
         shown = "/".join(str(v) for v in row[1:])
         errors.add(
@@ -158,9 +160,8 @@ def _enforce_unique(con: object, fmt: DeliveryFormat, tmp: Path, errors: ErrorCo
     if dupes:
         filtered = tmp.with_suffix(".dedup.parquet")
         con.execute(
-            f"COPY (SELECT * FROM {src} QUALIFY count(*) OVER (PARTITION BY {key}) = 1 "
-            f"ORDER BY {ROW}) TO {quote_literal(str(filtered))} (FORMAT parquet)"
+            f"COPY (SELECT * FROM {src} {repeated} = 1 ORDER BY {ROW}) "
+            f"TO {quote_literal(str(filtered))} (FORMAT parquet)"
         )
         os.replace(filtered, tmp)
-    row = con.execute(f"SELECT count(*) FROM {src}").fetchone()
-    return int(row[0]) if row else 0
+    return len(dupes)

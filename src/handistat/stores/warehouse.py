@@ -6,6 +6,7 @@ tables inside one transaction, so a killed run leaves the previous register inta
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,27 @@ import duckdb
 import pyarrow as pa
 
 from handistat.register.sql import Step, as_cte
+
+_SCRATCH: duckdb.DuckDBPyConnection | None = None
+_SCRATCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on a process-wide in-memory database for stateless computations (validation).
+
+    Opening a DuckDB connection costs ~10 ms; a cursor on a shared one is nearly free and is
+    safe to use from one thread at a time.
+    """
+    global _SCRATCH
+    with _SCRATCH_LOCK:
+        if _SCRATCH is None:
+            _SCRATCH = duckdb.connect(":memory:")
+        cursor = _SCRATCH.cursor()
+    try:
+        yield cursor
+    finally:
+        cursor.close()
 
 
 class Warehouse:

@@ -61,6 +61,9 @@ class Scale:
     min_persons_per_kommune: int
     cadences: tuple[tuple[str, int], ...]
     """HANDBU delivery cadence and its weight: daily, weekly, monthly or quarterly."""
+    genbrug_factor: float
+    """Scales everyone's chance of borrowing devices (calibrates loans per year)."""
+    hmi_products: int
 
 
 def _all_kommuner() -> tuple[str, ...]:
@@ -77,15 +80,19 @@ def scale_config(name: str) -> Scale:
             handbu_children=600,
             min_persons_per_kommune=400,
             cadences=(("daily", 1), ("weekly", 3), ("monthly", 4), ("quarterly", 2)),
+            genbrug_factor=0.75,
+            hmi_products=400,
         )
     if name == "national":
         return Scale(
             name="national",
             persons=5_900_000,
             kommuner=_all_kommuner(),
-            handbu_children=30_000,
+            handbu_children=33_000,
             min_persons_per_kommune=1_000,
             cadences=(("weekly", 3), ("monthly", 5), ("quarterly", 1)),
+            genbrug_factor=0.83,
+            hmi_products=8_000,
         )
     raise ValueError(f"unknown scale {name!r}: use 'small' or 'national'")
 

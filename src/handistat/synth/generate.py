@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from handistat.synth.config import SILENT_KOMMUNE, Scale, scale_config
+from handistat.synth.genbrug import generate_genbrug
 from handistat.synth.handbu_episodes import TrueEpisode, generate_episodes
+from handistat.synth.handbu_model import Sent
 from handistat.synth.handbu_plan import plan_rows
 from handistat.synth.handbu_schedule import Timetable
 from handistat.synth.handbu_write import write_deliveries
 from handistat.synth.population import Population, generate_population
 from handistat.synth.population_io import write_population
+from handistat.synth.truth.genbrug_run import write_genbrug_truth
 from handistat.synth.truth.handbu import Episode
 from handistat.synth.truth.handbu_run import write_handbu_truth
 
@@ -33,8 +37,9 @@ class SynthSummary:
     handbu_episodes: int
     handbu_rows: int
     handbu_deliveries: int
-    genbrug_loans: int = 0
-    genbrug_deliveries: int = 0
+    genbrug_recipients: int
+    genbrug_rows: int
+    genbrug_deliveries: int
 
 
 def _clear(out: Path) -> None:
@@ -54,16 +59,20 @@ def _check(truth: list[Episode], planned: list[TrueEpisode], pop: Population) ->
         raise RuntimeError(f"generator bug: {missing} planned episodes missing, {extra} extra")
 
 
-def _handbu(config: Scale, pop: Population, seed: int, out: Path) -> tuple[int, int, int, int]:
+@dataclass(frozen=True)
+class _HandbuPlan:
+    episodes: list[TrueEpisode]
+    sent: list[Sent]
+    planted: Counter[str]
+
+
+def _plan_handbu(config: Scale, pop: Population, seed: int) -> _HandbuPlan:
+    """True episodes and every row to deliver (adjusts a few persons of the population)."""
     episodes = generate_episodes(pop, config, seed)
     delivering = tuple(k for k in config.kommuner if k != SILENT_KOMMUNE)
     timetable = Timetable(random.Random(f"{seed}:handbu-timetable"), delivering, config.cadences)
     sent, planted = plan_rows(pop, episodes, timetable, seed)
-    write_population(pop, out)
-    files = write_deliveries(sent, out, seed)
-    truth = write_handbu_truth(out, planted)
-    _check(truth.episodes, episodes, pop)
-    return len({e.person for e in episodes}), len(episodes), len(sent), len(files)
+    return _HandbuPlan(episodes, sent, planted)
 
 
 def generate(scale: str, seed: int, out: Path, history: bool = False) -> SynthSummary:
@@ -71,11 +80,21 @@ def generate(scale: str, seed: int, out: Path, history: bool = False) -> SynthSu
 
     Same ``scale`` and ``seed`` give byte-identical files. ``history`` also writes every
     quarterly GENBRUG full load since 2022, not only the latest per municipality and system.
+    Raises ValueError for an unknown scale.
     """
     config = scale_config(scale)
     out = Path(out)
     _clear(out)
     pop = generate_population(config, seed)
-    children, episodes, rows, deliveries = _handbu(config, pop, seed, out)
-    persons, spells = len(pop), sum(len(pop.spells(i)) for i in range(len(pop)))
-    return SynthSummary(scale, seed, persons, spells, children, episodes, rows, deliveries)
+    handbu = _plan_handbu(config, pop, seed)
+    persons, spells = write_population(pop, out)
+    files = write_deliveries(handbu.sent, out, seed)
+    truth = write_handbu_truth(out, handbu.planted)
+    _check(truth.episodes, handbu.episodes, pop)
+    genbrug = generate_genbrug(pop, config, seed, out, history)
+    write_genbrug_truth(out, genbrug.planted)
+    children = len({e.person for e in handbu.episodes})
+    return SynthSummary(
+        scale, seed, persons, spells, children, len(handbu.episodes), len(handbu.sent),
+        len(files), genbrug.recipients, genbrug.rows, genbrug.files,
+    )  # fmt: skip

@@ -142,7 +142,7 @@ class RecordMaker:
         """Annulled records, records with mistyped CPRs and records for unknown children."""
         content = self.phantom(episode.person, episode)
         r = self.rng.random()
-        if content is None or r >= 0.06:
+        if content is None or r >= 0.07:
             return
         kommune = episode.kommune
         chain = self.first(kommune, content, base_send(self.rng, content.start))
@@ -151,7 +151,7 @@ class RecordMaker:
             if not self.follow(kommune, chain, annulled, chain[0][1] + _days(self.rng, 1, 90)):
                 return
             self.quirks["annulled"] += 1
-        elif r < 0.045:
+        elif r < 0.05:
             chain = [(replace(content, cpr=typo(content.cpr, self.rng)), chain[0][1])]
             self.quirks["cpr_typo_never_corrected"] += 1
         else:

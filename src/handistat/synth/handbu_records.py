@@ -21,7 +21,6 @@ DAY = dt.timedelta(days=1)
 _FIRST_DELIVERY = dt.date(2022, 1, 3)
 _PATTERNS = ("long", "short", "overlap", "nested", "reform")
 _PRACTICE = {"long": (70, 10, 5, 5, 10), "short": (15, 55, 10, 10, 10)}
-_ID_FORMATS = ("{k}-{n:06d}", "IND{n:08d}", "{k}.{y}.{n}", "SAG:{n:07d}:1", "hb_{n:x}")
 
 
 Piece = tuple[dt.date, dt.date | None]

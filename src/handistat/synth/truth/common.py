@@ -78,7 +78,8 @@ def residences(
 
 # -- tables ------------------------------------------------------------------------------------
 Fact = dict[str, str]
-"""One counted unit (an episode or a loan) with the code it has in each dimension."""
+"""A counted unit (an episode, a loan, a person) with its code in each dimension; optional
+``person`` (for distinct counts) and ``units`` (how many identical units it stands for)."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ def compute_cells(
         for fact in facts:
             for key in itertools.product(*(d.member(fact) for d in spec.dimensions)):
                 cell = cells[key]
-                cell.units += 1
-                cell.persons.add(fact["person"])
+                cell.units += int(fact.get("units", "1"))
+                if "person" in fact:
+                    cell.persons.add(fact["person"])
         for key in itertools.product(*(d.codes for d in spec.dimensions)):
             cell = cells.get(key, Cell())
             persons = spec.counts_persons(dict(zip(ids, key, strict=True)))

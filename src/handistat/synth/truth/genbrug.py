@@ -1,0 +1,197 @@
+"""The GENBRUG truth: current full loads → cleaned loans → HJALP1, HJALP2 (R-IN-7/8, R-GB-1..5).
+
+Steps, in the order of seed 004 §3.5:
+1. the current data of a municipality is the latest full load of each of its systems; after
+   a declared system switch, the old system's rows delivered before the cut-over plus the
+   new system's rows, where an old row that matches a new one (same CPR and HMI number,
+   delivery dates at most 3 days apart) is dropped;
+2. cleaning: invalid CPR, CPR not in the population register (fictitious), recipient dead
+   before delivery, returned before delivered, returned before 2022-07-01;
+3. statistikbankkommune: the reporter, or for a collaboration the paying member, else the
+   residence on the delivery day, else the reporter;
+4. a loan is active in a period when delivered by its last day and not ended before its first
+   day; a loan not returned ends on the recipient's death.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from handistat.synth import refdata
+from handistat.synth.truth.common import Person, normalise_cpr, parse_date, read_csv
+
+PERIOD_START = dt.date(2022, 7, 1)
+MATCH_DAYS = 3
+_ALERAMS = ((25, "0024"), (50, "2549"), (60, "5059"), (65, "6064"), (70, "6569"), (75, "7074"),
+            (80, "7579"), (85, "8084"), (90, "8589"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoadFile:
+    kommune: str
+    kildesystem: str
+    udtraeksdato: dt.date
+    path: Path
+
+
+@dataclass(frozen=True)
+class Switch:
+    kommune: str
+    fra: str
+    til: str
+    dato: dt.date
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    kildesystem: str
+    kommune: str
+    betaler: str
+    udlaan_id: str
+    hmi: str
+    cpr: str
+    paragraf: str
+    ud: dt.date
+    ind: dt.date | None
+
+
+def current_loads(folder: Path) -> dict[str, dict[str, LoadFile]]:
+    """kommune → kildesystem → its latest full load (R-IN-7)."""
+    latest: dict[str, dict[str, LoadFile]] = defaultdict(dict)
+    for path in sorted(folder.glob("*.csv")):
+        kommune, system, day = path.stem.split("_")
+        load = LoadFile(kommune, system, dt.date.fromisoformat(day), path)
+        known = latest[kommune].get(system)
+        if known is None or known.udtraeksdato < load.udtraeksdato:
+            latest[kommune][system] = load
+    return dict(latest)
+
+
+def read_switches(path: Path) -> dict[str, Switch]:
+    switches = {}
+    for row in read_csv(path):
+        dato = parse_date(row["dato"])
+        assert dato is not None
+        switches[row["kommune"]] = Switch(row["kommune"], row["fra"], row["til"], dato)
+    return switches
+
+
+def read_load(load: LoadFile) -> Iterator[LoanRow]:
+    for r in read_csv(load.path):
+        ud = parse_date(r["udleveringsdato"])
+        assert ud is not None
+        yield LoanRow(load.kildesystem, r["indberetningskommune"], r["betalingskommune"],
+                      r["udlaan_id"], r["hmi_nummer"], r["cpr"], r["paragraf"], ud,
+                      parse_date(r["indleveringsdato"]))  # fmt: skip
+
+
+def cpr_key(text: str) -> str:
+    return normalise_cpr(text) or text.strip()
+
+
+def _in_new_system(row: LoanRow, new: dict[tuple[str, str], list[dt.date]]) -> bool:
+    return any(
+        abs((row.ud - day).days) <= MATCH_DAYS for day in new.get((cpr_key(row.cpr), row.hmi), [])
+    )
+
+
+def switched_rows(
+    loads: dict[str, LoadFile], switch: Switch, dropped: list[LoanRow]
+) -> Iterator[LoanRow]:
+    """Old system before the cut-over + new system, loans in both counted once (R-IN-8)."""
+    new_rows = list(read_load(loads[switch.til])) if switch.til in loads else []
+    new: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    for row in new_rows:
+        new[(cpr_key(row.cpr), row.hmi)].append(row.ud)
+    if switch.fra in loads:
+        for row in read_load(loads[switch.fra]):
+            if row.ud >= switch.dato:
+                continue
+            if _in_new_system(row, new):
+                dropped.append(row)
+            else:
+                yield row
+    yield from new_rows
+    for system, load in sorted(loads.items()):
+        if system not in (switch.fra, switch.til):
+            yield from read_load(load)
+
+
+def current_rows(
+    folder: Path, switches: dict[str, Switch], dropped: list[LoanRow]
+) -> Iterator[LoanRow]:
+    """Every row of the current data of every municipality (R-GB-1)."""
+    for kommune, loads in sorted(current_loads(folder).items()):
+        if kommune in switches:
+            yield from switched_rows(loads, switches[kommune], dropped)
+        else:
+            for _, load in sorted(loads.items()):
+                yield from read_load(load)
+
+
+def cleaning_reason(row: LoanRow, persons: dict[str, Person]) -> str | None:
+    """Why R-GB-2 removes the row, or None if it stays."""
+    cpr = normalise_cpr(row.cpr)
+    if cpr is None:
+        return "invalid_cpr"
+    person = persons.get(cpr)
+    if person is None:
+        return "fictitious_cpr"
+    if person.doedsdato is not None and person.doedsdato < row.ud:
+        return "dead_at_delivery"
+    if row.ind is not None and row.ind < row.ud:
+        return "returned_before_delivered"
+    if row.ind is not None and row.ind < PERIOD_START:
+        return "returned_before_period"
+    return None
+
+
+Spells = list[tuple[str, dt.date, dt.date | None]]
+
+
+def residence_on(spells: Spells, day: dt.date) -> str | None:
+    for kommune, fra, til in spells:
+        if fra <= day and (til is None or day <= til):
+            return kommune
+    return None
+
+
+def statistikbankkommune(row: LoanRow, spells: Spells) -> str:
+    """R-GB-4."""
+    members = refdata.samarbejder().get(row.kommune)
+    if not members:
+        return row.kommune
+    if row.betaler in members and row.betaler != row.kommune:
+        return row.betaler
+    return residence_on(spells, row.ud) or row.kommune
+
+
+def loan_end(row: LoanRow, person: Person) -> dt.date | None:
+    """The return date; a loan never returned ends on the recipient's death."""
+    return row.ind if row.ind is not None else person.doedsdato
+
+
+def period(year: int) -> tuple[dt.date, dt.date]:
+    return (PERIOD_START if year == 2022 else dt.date(year, 1, 1)), dt.date(year, 12, 31)
+
+
+def active(ud: dt.date, end: dt.date | None, year: int) -> bool:
+    first, last = period(year)
+    return ud <= last and (end is None or end >= first)
+
+
+def alerams(person: Person, year: int) -> str:
+    if person.foedselsdato is None:
+        return "UKENDT"
+    age = year - person.foedselsdato.year
+    for upper, code in _ALERAMS:
+        if age < upper:
+            return code
+    return "90-"
+
+
+KONAMS = {"M": "1", "K": "2"}

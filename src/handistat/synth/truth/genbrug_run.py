@@ -1,0 +1,174 @@
+"""Compute and write the GENBRUG truth from the generator's output folder."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from handistat.synth import refdata
+from handistat.synth.config import YEARS
+from handistat.synth.csvio import iso
+from handistat.synth.truth.common import (
+    Dimension,
+    Fact,
+    Person,
+    TableSpec,
+    compute_cells,
+    normalise_cpr,
+    read_csv,
+    read_persons,
+    residences,
+    write_table,
+)
+from handistat.synth.truth.genbrug import (
+    KONAMS,
+    LoanRow,
+    Switch,
+    active,
+    alerams,
+    cleaning_reason,
+    current_rows,
+    loan_end,
+    read_switches,
+    statistikbankkommune,
+)
+
+_REGISTER = ("indberetningskommune", "kildesystem", "udlaan_id", "cpr", "hmi_nummer",
+             "statistikbankkommune", "udleveringsdato", "indleveringsdato", "slutdato")  # fmt: skip
+
+
+def genbrug_tables() -> tuple[TableSpec, ...]:
+    kommunedk = Dimension("KOMMUNEDK", ("000", *(k.kode for k in refdata.kommuner())), ("000",))
+    konams = Dimension("KONAMS", ("0", "1", "2"), ("0",))
+    alerams = Dimension("ALERAMS", ("TOT", "0024", "2549", "5059", "6064", "6569", "7074",
+                                    "7579", "8084", "8589", "90-"), ("TOT",))  # fmt: skip
+    return (
+        TableSpec("HJALP1", (kommunedk,), lambda cell: False),
+        TableSpec("HJALP2", (kommunedk, konams, alerams), lambda cell: True),
+    )
+
+
+class _Counts:
+    """What the second pass accumulates."""
+
+    def __init__(self) -> None:
+        self.loans: Counter[tuple[int, str]] = Counter()
+        self.recipients: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        self.reasons: Counter[str] = Counter()
+        self.reasons_by_kommune: dict[str, Counter[str]] = defaultdict(Counter)
+        self.kept: Counter[str] = Counter()
+
+
+def _wanted(folder: Path, switches: dict[str, Switch]) -> tuple[set[str], set[str]]:
+    """First pass: the valid CPRs of all current rows, and those reported by a collaboration."""
+    wanted, collaborations = set(), set()
+    reporters = refdata.samarbejder()
+    for row in current_rows(folder, switches, []):
+        cpr = normalise_cpr(row.cpr)
+        if cpr:
+            wanted.add(cpr)
+            if row.kommune in reporters:
+                collaborations.add(cpr)
+    return wanted, collaborations
+
+
+def _count(row: LoanRow, person: Person, kommune: str, counts: _Counts, hmi: set[str]) -> None:
+    cpr = normalise_cpr(row.cpr)
+    assert cpr is not None
+    end = loan_end(row, person)
+    counts.kept["loans"] += 1
+    counts.kept["hmi_not_in_catalogue"] += row.hmi not in hmi
+    counts.kept["paragraf_missing"] += not row.paragraf
+    outside = bool(row.paragraf) and row.paragraf not in refdata.genbrug_paragraffer()
+    counts.kept["paragraf_outside_value_set"] += outside
+    for year in YEARS:
+        if active(row.ud, end, year):
+            counts.loans[(year, kommune)] += 1
+            counts.recipients[year].add((kommune, cpr))
+
+
+def _register_line(row: LoanRow, person: Person, kommune: str) -> str:
+    cpr = normalise_cpr(row.cpr) or ""
+    values = (row.kommune, row.kildesystem, row.udlaan_id, cpr, row.hmi, kommune, iso(row.ud),
+              iso(row.ind), iso(loan_end(row, person)))  # fmt: skip
+    return ";".join(values) + "\n"
+
+
+def _second_pass(
+    out: Path, switches: dict[str, Switch], register: TextIO, dropped: list[LoanRow]
+) -> tuple[_Counts, dict[str, Person]]:
+    folder = out / "deliveries" / "genbrug"
+    wanted, collaborations = _wanted(folder, switches)
+    persons = read_persons(out / "population", wanted)
+    spells = residences(out / "population", collaborations)
+    hmi = {r["hmi_nummer"] for r in read_csv(out / "hmi_katalog.csv")}
+    counts = _Counts()
+    for row in current_rows(folder, switches, dropped):
+        reason = cleaning_reason(row, persons)
+        if reason:
+            counts.reasons[reason] += 1
+            counts.reasons_by_kommune[row.kommune][reason] += 1
+            continue
+        cpr = normalise_cpr(row.cpr) or ""
+        kommune = statistikbankkommune(row, spells.get(cpr, []))
+        register.write(_register_line(row, persons[cpr], kommune))
+        _count(row, persons[cpr], kommune, counts, hmi)
+    return counts, persons
+
+
+def _facts(
+    counts: _Counts, persons: dict[str, Person]
+) -> tuple[dict[int, list[Fact]], dict[int, list[Fact]]]:
+    loans = {
+        y: [
+            {"KOMMUNEDK": k, "units": str(n)}
+            for (yy, k), n in sorted(counts.loans.items())
+            if yy == y
+        ]
+        for y in YEARS
+    }
+    recipients = {
+        y: [
+            {
+                "person": cpr,
+                "KOMMUNEDK": k,
+                "KONAMS": KONAMS.get(persons[cpr].koen, "UKENDT"),
+                "ALERAMS": alerams(persons[cpr], y),
+            }
+            for k, cpr in sorted(counts.recipients[y])
+        ]
+        for y in YEARS
+    }
+    return loans, recipients
+
+
+def write_genbrug_truth(out: Path, planted: Mapping[str, int]) -> dict[str, object]:
+    """Read ``out``'s population and current GENBRUG loads; write ``out/truth`` for GENBRUG."""
+    path = out / "systemskifter.csv"
+    switches = read_switches(path) if path.exists() else {}
+    dropped: list[LoanRow] = []
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    with (out / "truth" / "genbrug_udlaan.csv").open("w", encoding="utf-8", newline="") as register:
+        register.write(";".join(_REGISTER) + "\n")
+        counts, persons = _second_pass(out, switches, register, dropped)
+    loans, recipients = _facts(counts, persons)
+    hjalp1, hjalp2 = genbrug_tables()
+    write_table(out / "truth" / "tables", hjalp1, compute_cells(hjalp1, loans))
+    write_table(out / "truth" / "tables", hjalp2, compute_cells(hjalp2, recipients))
+    summary: dict[str, object] = {
+        "switch_duplicates_dropped": len(dropped),
+        "removed": dict(sorted(counts.reasons.items())),
+        "removed_by_kommune": {
+            k: dict(sorted(v.items())) for k, v in sorted(counts.reasons_by_kommune.items())
+        },
+        "kept": dict(sorted(counts.kept.items())),
+        "udlaan": {str(y): sum(n for (yy, _), n in counts.loans.items() if yy == y) for y in YEARS},
+        "modtagere": {str(y): len({cpr for _, cpr in counts.recipients[y]}) for y in YEARS},
+        "planted_quirks": dict(sorted(planted.items())),
+    }
+    text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    (out / "truth" / "genbrug_summary.json").write_text(text, encoding="utf-8")
+    return summary
