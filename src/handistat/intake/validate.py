@@ -52,8 +52,9 @@ def _shown(value: object) -> str:
 
 
 def _collect(fmt: DeliveryFormat, checked: pa.Table, raw: pa.Table, sink: ErrorCollector) -> None:
-    raw_rows = raw.to_pylist()
-    by_row = {r[ROW]: r for r in raw_rows}
+    """Turn the failing rows into row errors, showing each offending value masked."""
+    failing_raw = raw.filter(pc.is_in(raw[ROW], value_set=checked[ROW].combine_chunks()))
+    by_row = {r[ROW]: r for r in failing_raw.to_pylist()}
     for row in checked.to_pylist():
         for rule in fmt.columns:
             code = row[f"err_{rule.name}"]
