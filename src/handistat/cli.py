@@ -309,6 +309,21 @@ def table(
 
 
 @app.command()
+def extract(
+    statistic: Statistic,
+    projekt: Annotated[str, typer.Option(help="the authorised research project")],
+    out_dir: Annotated[Path, typer.Option("--out", help="directory to write to")],
+) -> None:
+    """A pseudonymised research extract with codebook (R-HB-9, R-MD-1); logged."""
+    from handistat.microdata.extract import write_extract
+
+    application = _app()
+    with _errors():
+        path = write_extract(application, statistic.value, projekt, out_dir, actor="cli")
+    out.print(f"udtræk skrevet: {path}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,

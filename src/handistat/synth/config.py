@@ -79,7 +79,7 @@ def scale_config(name: str) -> Scale:
             kommuner=SMALL_KOMMUNER,
             handbu_children=600,
             min_persons_per_kommune=400,
-            cadences=(("daily", 1), ("weekly", 3), ("monthly", 4), ("quarterly", 2)),
+            cadences=(("weekly", 2), ("monthly", 4), ("quarterly", 2)),  # daily: national only
             genbrug_factor=0.75,
             hmi_products=400,
         )

@@ -1,0 +1,1 @@
+"""Research extracts (R-HB-9, R-MD-1)."""
