@@ -4,7 +4,7 @@ UV := $(PY) -m uv
 DEMO_DIR ?= demo-output
 export HANDISTAT_DATA_DIR ?= $(DEMO_DIR)/data
 
-.PHONY: bootstrap setup demo test test-slow test-all lint format bench serve clean
+.PHONY: bootstrap setup demo test test-slow test-spark lint format bench serve clean
 
 bootstrap:
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -20,6 +20,11 @@ test: setup
 
 test-slow: setup
 	$(UV) run pytest -q -m "slow or bigdata"
+
+test-spark: bootstrap
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)
+	$(UV) sync --frozen --group spark --quiet
+	$(UV) run --group spark pytest -q -m spark
 
 lint: setup
 	$(UV) run ruff check src tests benchmarks
