@@ -37,3 +37,11 @@ for t in HJALP1 HJALP2; do
   $H table "$t" --year "$YEAR" --format csv --out "$DEMO_DIR/tables/${t}_${YEAR}.csv"
 done
 echo "Tabellerne for $YEAR er skrevet som Statbank-CSV i $DEMO_DIR/tables/"
+
+echo "== Udgivelser: frys, godkend og offentliggør (kl. 08:00 eller nu)"
+for stat in handbu genbrug; do
+  id=$($H release create "$stat" --year "$YEAR" --at now | tail -1)
+  $H release publish "$id"
+done
+$H release list
+echo "Start webserveren med: make serve  (http://127.0.0.1:8000)"

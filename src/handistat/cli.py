@@ -18,17 +18,14 @@ from rich.progress import Progress
 
 from handistat.accounts import cli_token, cli_user
 from handistat.app import App
-from handistat.clock import today_copenhagen
 from handistat.errors import DeliveryRejected, HandistatError
 from handistat.intake.genbrug import declare_system_switch, receive_full_load
 from handistat.intake.policies import HANDBU_POLICY
 from handistat.intake.rawzone import read_chunks
 from handistat.intake.service import Sender
 from handistat.register import report_cli
-from handistat.register.genbrug_process import process_genbrug
 from handistat.register.hmi import load_hmi_catalogue
 from handistat.register.population import load_population
-from handistat.register.process import process_handbu
 from handistat.release import cli as release_cli
 from handistat.tables import display
 from handistat.tables.registry import compute, table_spec
@@ -261,25 +258,14 @@ def hmi_load(file: Annotated[Path, typer.Argument(help="hmi_nummer;iso_kode CSV"
 
 @app.command()
 def process(statistic: Statistic) -> None:
-    """Rebuild the register from the raw zone."""
+    """Rebuild the register from the raw zone, then refresh the approval reports."""
+    from handistat.approval.processing import run_processing
+
     application = _app()
     with _errors():
-        if statistic is Statistic.handbu:
-            summary = process_handbu(
-                application.intake,
-                application.warehouse,
-                HANDBU_POLICY,
-                application.default_years(),
-            )
-        else:
-            summary = process_genbrug(
-                application.intake,
-                application.warehouse,
-                application.default_years(),
-                today_copenhagen(application.clock),
-            )
-    counts = ", ".join(f"{k}: {v:,}" for k, v in summary.counts.items())
-    out.print(f"{statistic.value}: {summary.deliveries} leverancer behandlet ({counts})")
+        result = run_processing(application, statistic.value, "cli")
+    counts = ", ".join(f"{k}: {v:,}" for k, v in result["antal"].items())
+    out.print(f"{statistic.value}: {result['leverancer']} leverancer behandlet ({counts})")
 
 
 @app.command()

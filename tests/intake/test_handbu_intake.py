@@ -187,3 +187,12 @@ def test_formula_injection_is_just_an_invalid_value(app: App) -> None:
     body = (HEADER + "101;=cmd|calc;1506154001;SEL32;2023-01-01;;\n").encode()
     report = rejected(app, body).details["report"]
     assert report["errors"][0]["code"] == "BAD_FORMAT"
+
+
+def test_json_records_without_known_fields_are_row_errors(app: App) -> None:
+    # Regression: a record with no known field used to skip the checks and fail in SQL.
+    with pytest.raises(DeliveryRejected) as info:
+        receive(app, json.dumps({"records": [{}, {"x": 1}]}).encode(), media="application/json")
+    report = info.value.details["report"]
+    assert report["rows_rejected"] == 2
+    assert report["error_totals"]["MISSING_VALUE"] == 2 * 5  # five required fields each

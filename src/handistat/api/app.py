@@ -54,6 +54,7 @@ def install_error_handlers(api: FastAPI) -> None:
 
 def create_app(application: App) -> FastAPI:
     """The app over one `App` (settings, stores, clock)."""
+    from handistat.accounts.http import install_accounts
     from handistat.api import deliveries, statbank
     from handistat.web import portal, public, staff
 
@@ -64,6 +65,7 @@ def create_app(application: App) -> FastAPI:
     )
     api.state.app = application
     install_error_handlers(api)
+    install_accounts(api, application)
     for module in (deliveries, statbank, portal, staff, public):
         api.include_router(module.router)
     static = Path(__file__).parent.parent / "web" / "static"

@@ -1,5 +1,259 @@
-"""Routes of `api/statbank` (being built)."""
+"""The Statbank-compatible API (R-API-1, R-API-2): `/v1/subjects`, `/v1/tables`,
+`/v1/tableinfo`, `/v1/data`, GET and POST, in the path forms existing clients use.
 
-from fastapi import APIRouter
+Parameters are read from the raw request (names in any letter case, GET and POST merged), so
+FastAPI validates nothing here and the OpenAPI description is written out
+(`dissemination.openapi`). Errors leave in Statbank's own shape, not handistat's envelope. Only
+published content is served: a table under embargo does not exist (R-PUB-2). Responses carry
+an ETag computed from the releases they come from and the request, and `Cache-Control`.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+
+from handistat.dissemination import metadata, output
+from handistat.dissemination.access import view_for
+from handistat.dissemination.errors import (
+    EXTRACT_NOTFOUND,
+    REQUEST_MISSING,
+    REQUEST_NOTFOUND,
+    ApiError,
+    table_not_found,
+)
+from handistat.dissemination.openapi import operation
+from handistat.dissemination.params import Params, parse_body
+from handistat.dissemination.query import Extract, extract_cube
+from handistat.errors import NotFound
+from handistat.release.vintages import PublicTable, VintageView
+
+router = APIRouter(prefix="/v1", tags=["Statbank API"])
+
+JSON_TYPE = "text/json; charset=utf-8"
+DATA_PARAMS = frozenset(
+    n.casefold()
+    for n in (
+        *("table", "id", "format", "lang", "valuePresentation", "timeOrder", "delimiter"),
+        *("allowVariablesInHead", "allowCodeOverrideInColumnNames", "variables", "vintage"),
+        *("valueTransformationSettings", "chartsettings"),
+    )
+)
+Cached = tuple[bytes, str, dict[str, str]]
+Work = Callable[[Request, Params, VintageView], Response]
+_CACHE: OrderedDict[str, Cached] = OrderedDict()
+_CACHE_SIZE = 512
+_CACHE_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _lang(params: Params) -> str:
+    lang = (params.text("lang") or "da").casefold()
+    if lang not in {"da", "en"}:
+        raise ApiError(REQUEST_MISSING, f"Sproget findes ikke: {lang}", f"Unknown language: {lang}")
+    return lang
+
+
+def error_response(exc: ApiError, lang: str | None) -> Response:
+    body = json.dumps(exc.body(lang), ensure_ascii=False).encode("utf-8")
+    return Response(body, exc.status, media_type=JSON_TYPE, headers={"Cache-Control": "no-cache"})
+
+
+def _etag(request: Request, params: Params, view: VintageView) -> str:
+    parts: list[Any] = [request.url.path, sorted(params.query.items()), params.body]
+    parts.append([(r.id, r.manifest_sha256) for r in view.releases])
+    digest = hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def _headers(request: Request, etag: str, params: Params, view: VintageView) -> dict[str, str]:
+    """A vintage never changes; the current view is revalidated (Statbank sends no-cache);
+    a staff preview of a release under embargo is never stored by anyone."""
+    now = request.app.state.app.clock()
+    if any(not r.is_public(now) for r in view.releases):
+        cache = "private, no-store"
+    elif params.text("vintage"):
+        cache = "public, max-age=31536000, immutable"
+    else:
+        cache = "no-cache"
+    return {"ETag": etag, "Cache-Control": cache, "StatbankAPI-Request-Id": uuid.uuid4().hex}
+
+
+def _respond(
+    request: Request, params: Params, view: VintageView, make: Callable[[], Cached]
+) -> Response:
+    """304 when the client has it; else the body (made once per ETag and kept a while)."""
+    etag = _etag(request, params, view)
+    headers = _headers(request, etag, params, view)
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    found = _CACHE.get(etag)
+    if found is None:
+        found = make()
+        if len(found[0]) <= _CACHE_MAX_BYTES:
+            _CACHE[etag] = found
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    body, media, extra = found
+    return Response(body, media_type=media, headers=headers | extra)
+
+
+def _view(request: Request, params: Params) -> VintageView:
+    vintage = params.text("vintage")
+    try:
+        return view_for(request, vintage)
+    except NotFound:
+        raise ApiError(
+            EXTRACT_NOTFOUND, f"Udgivelsen findes ikke: {vintage}", f"Release not found: {vintage}"
+        ) from None
+
+
+def _endpoint(work: Work) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        lang: str | None = None
+        try:
+            body = await request.body() if request.method == "POST" else b""
+            params = Params(request.query_params.multi_items(), parse_body(body))
+            lang = (params.text("lang") or "da").casefold()
+            _lang(params)
+            return await run_in_threadpool(lambda: work(request, params, _view(request, params)))
+        except ApiError as exc:
+            return error_response(exc, lang if lang in {"da", "en"} else None)
+
+    return endpoint
+
+
+def _json(build: Callable[[Request, Params, VintageView], Any]) -> Work:
+    def work(request: Request, params: Params, view: VintageView) -> Response:
+        def make() -> Cached:
+            body = json.dumps(build(request, params, view), ensure_ascii=False).encode("utf-8")
+            return body, JSON_TYPE, {}
+
+        return _respond(request, params, view, make)
+
+    return work
+
+
+def subjects(request: Request, params: Params, view: VintageView) -> Any:
+    ids = request.path_params.get("ids", "")
+    wanted = [i.strip() for part in ids.split("/") for i in part.split(",") if i.strip()]
+    query = metadata.SubjectQuery(
+        _lang(params),
+        recursive=params.flag("recursive"),
+        with_tables=params.flag("includeTables"),
+        omit_empty=params.flag("omitSubjectsWithoutTables"),
+    )
+    return metadata.subjects_body(view, query, wanted or params.id_list("subjects"))
+
+
+def tables(request: Request, params: Params, view: VintageView) -> Any:
+    now = request.app.state.app.clock()
+    subjects_ = params.id_list("subjects")
+    return metadata.table_list(view, _lang(params), subjects_, params.integer("pastDays"), now)
+
+
+def _table(request: Request, params: Params, view: VintageView) -> PublicTable:
+    table_id = request.path_params.get("table") or params.text("table", "id")
+    if not table_id:
+        raise ApiError(REQUEST_MISSING, "Der er ikke angivet nogen tabel-id.", "No table id given.")
+    try:
+        return view.table(table_id)
+    except NotFound:
+        raise table_not_found(table_id) from None
+
+
+def tableinfo(request: Request, params: Params, view: VintageView) -> Any:
+    found = _table(request, params, view)
+    docs = f"{str(request.base_url).rstrip('/')}/dokumentation/{found.table.statistic}"
+    return metadata.tableinfo(found, _lang(params), docs)
+
+
+def _descending(params: Params) -> bool:
+    order = (params.text("timeOrder") or "ascending").casefold()
+    if order not in {"ascending", "descending"}:
+        raise ApiError(
+            REQUEST_MISSING, f"timeOrder er ikke gyldig: {order}", f"Invalid timeOrder: {order}"
+        )
+    return order == "descending"
+
+
+def _disposition(table: PublicTable, fmt: str) -> dict[str, str]:
+    if fmt not in {"XLSX", "PARQUET", "PX"}:
+        return {}
+    name = f"{table.cube.table_id.upper()}.{output.DOWNLOADS[fmt]}"
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def data(request: Request, params: Params, view: VintageView) -> Response:
+    found = _table(request, params, view)
+    out = output.Output(
+        output.parse_format(request.path_params.get("fmt") or params.text("format")),
+        _lang(params),
+        params.text("valuePresentation"),
+        params.text("delimiter") or "Semicolon",
+        params.flag("allowCodeOverrideInColumnNames"),
+    )
+    extract = Extract(
+        params.selections(DATA_PARAMS),
+        streaming=out.format == "BULK",
+        descending=_descending(params),
+    )
+    if out.format == "BULK":  # streamed: checked now, written chunk by chunk, not kept
+        chunks = output.stream(extract_cube(found.table, extract), found, out)
+        headers = _headers(request, _etag(request, params, view), params, view)
+        return StreamingResponse(chunks, media_type=output.media_type("BULK"), headers=headers)
+
+    def make() -> Cached:
+        body = output.write(extract_cube(found.table, extract), found, out)
+        return body, output.media_type(out.format), _disposition(found, out.format)
+
+    return _respond(request, params, view, make)
+
+
+async def unknown(request: Request) -> Response:
+    function = request.path_params.get("function", "")
+    exc = ApiError(
+        REQUEST_NOTFOUND,
+        f"Funktionen findes ikke: {function}",
+        f"Unknown function: {function}",
+        404,
+    )
+    return error_response(exc, None)
+
+
+ROUTES: tuple[tuple[str, tuple[str, ...], Work], ...] = (
+    ("subjects", ("/subjects", "/subjects/{ids:path}"), _json(subjects)),
+    ("tables", ("/tables", "/tables/"), _json(tables)),
+    ("tableinfo", ("/tableinfo", "/tableinfo/{table}"), _json(tableinfo)),
+    ("data", ("/data", "/data/{table}", "/data/{table}/{fmt}"), data),
+)
+
+
+def _register() -> None:
+    for kind, paths, work in ROUTES:
+        endpoint = _endpoint(work)
+        for path in paths:
+            names = re.findall(r"{(\w+)", path)
+            for method in ("GET", "POST"):
+                router.add_api_route(
+                    path,
+                    endpoint,
+                    methods=[method],
+                    name=f"{kind}_{method.lower()}_{len(names)}",
+                    include_in_schema=not path.endswith("/"),
+                    openapi_extra=operation(kind, method, names),
+                )
+    router.add_api_route(
+        "/{function:path}", unknown, methods=["GET", "POST"], include_in_schema=False
+    )
+
+
+_register()

@@ -1,1 +1,13 @@
-"""approval stage."""
+"""approval stage: municipal validation lists, approval reports, reminders and the release
+decision per municipality (R-VAL-1..5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def release_decisions(application: Any, statistic: str, year: int) -> list[dict[str, Any]]:
+    """Each municipality's status at release (read by `handistat.release.decisions`)."""
+    from handistat.approval.release import release_decisions as decisions
+
+    return decisions(application, statistic, year)

@@ -126,10 +126,10 @@ def validation_sql(fmt: DeliveryFormat, source: str, present: Sequence[str], tod
             f"CASE WHEN err_{rule.name} IS NULL THEN {_normalised_sql(rule, value)} END"
             f" AS {rule.name}"
         )
-    inner = f"SELECT _row, {', '.join(c.name for c in fmt.columns if c.name in present)}"
-    inner = (
-        f"{inner}, {', '.join(checked)} FROM {source}" if present else f"SELECT _row FROM {source}"
-    )
+    # Absent columns are checked too (as empty values), so a row lacking a required field
+    # is a row error, never a query error.
+    carried = [c.name for c in fmt.columns if c.name in present]
+    inner = f"SELECT {', '.join(['_row', *carried, *checked])} FROM {source}"
     errs = ", ".join(f"err_{c.name}" for c in fmt.columns)
     rows = ", ".join(
         f"CASE WHEN {r.failing_sql.replace('{today}', today_sql)} "

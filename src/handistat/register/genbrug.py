@@ -24,7 +24,7 @@ def normalised_sql() -> Step:
 SELECT delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato, _row,
   indberetningskommune, betalingskommune, udlaan_id,
   CAST(hmi_nummer AS BIGINT) AS hmi_nummer,
-  CASE WHEN regexp_full_match(trim(cpr), '[0-9]{6}-?[0-9]{4}')
+  CASE WHEN regexp_matches(trim(cpr), '^[0-9]{6}-?[0-9]{4}\\z')
        THEN replace(trim(cpr), '-', '') END AS cpr,
   paragraf, udleveringsdato, indleveringsdato
 FROM genbrug_input""",
@@ -99,7 +99,8 @@ def residence_sql() -> Step:
 SELECT delivery_id, udlaan_id, kommune AS bopaelskommune
 FROM (
   SELECT r.delivery_id, r.udlaan_id, b.kommune, ROW_NUMBER() OVER (
-    PARTITION BY r.delivery_id, r.udlaan_id ORDER BY b.fra DESC, b.kommune) AS n
+    PARTITION BY r.delivery_id, r.udlaan_id
+    ORDER BY b.fra DESC NULLS LAST, b.kommune NULLS LAST) AS n
   FROM genbrug_renset AS r
   JOIN bopael AS b ON b.cpr = r.cpr AND b.fra <= r.udleveringsdato
    AND (b.til IS NULL OR b.til >= r.udleveringsdato)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from handistat.register.sql import OPEN_END, Step
 
 PARTITION = "cpr, indsats, kommune"
-ORDER = f"startdato, COALESCE(slutdato, {OPEN_END}), indsats_id"
+ORDER = f"startdato NULLS LAST, COALESCE(slutdato, {OPEN_END}) NULLS LAST, indsats_id NULLS LAST"
 
 
 def current_records_sql() -> Step:
@@ -23,7 +23,8 @@ def current_records_sql() -> Step:
 SELECT kommune, indsats_id, cpr, paragraf, startdato, slutdato, status, delivery_id
 FROM (
   SELECT *, ROW_NUMBER() OVER (
-    PARTITION BY kommune, indsats_id ORDER BY delivery_id DESC, _row DESC) AS version_rank
+    PARTITION BY kommune, indsats_id
+    ORDER BY delivery_id DESC NULLS LAST, _row DESC NULLS LAST) AS version_rank
   FROM indberetninger
 ) AS ranked
 WHERE version_rank = 1""",

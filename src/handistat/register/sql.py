@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 OPEN_END = "DATE '9999-12-31'"
 """Stand-in for an open end, used only in comparisons and MAX, never in date arithmetic."""
@@ -33,10 +34,31 @@ def as_cte(steps: Sequence[Step], final: str) -> str:
 
 
 def transpile(sql: str, dialect: str = "spark") -> str:
-    """The same step in another engine's dialect."""
+    """The same step in another engine's dialect (with the fix-ups below for Spark)."""
     import sqlglot  # slow to import; only the Spark path and tests need it
 
-    return sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if dialect == "spark":
+        tree = tree.transform(_spark_trim)
+    return str(tree.sql(dialect=dialect, pretty=True))
+
+
+_UNICODE_SPACES = {"LEADING": r"^\p{Zs}+", "TRAILING": r"\p{Zs}+\z"}
+
+
+def _spark_trim(node: Any) -> Any:
+    """DuckDB's `trim(x)` strips every Unicode space separator (Zs: also U+00A0, U+3000, …),
+    Spark's only U+0020; a regular expression says DuckDB's meaning in Spark. (`\\z`, not `$`:
+    Java's `$` also matches before a final line break.)"""
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Trim) or node.args.get("expression") is not None:
+        return node
+    position = node.args.get("position")
+    pattern = _UNICODE_SPACES.get(position or "", "|".join(_UNICODE_SPACES.values()))
+    return exp.func(
+        "REGEXP_REPLACE", node.this, exp.Literal.string(pattern), exp.Literal.string("")
+    )
 
 
 def quote_literal(value: str) -> str:

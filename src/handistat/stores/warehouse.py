@@ -47,10 +47,12 @@ class Warehouse:
         self.memory_limit = memory_limit
 
     @contextmanager
-    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work. Always the same configuration: DuckDB refuses a
+        read-only and a read-write connection to one file in the same process."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = duckdb.connect(self.path)
         try:
             if self.memory_limit:
                 con.execute(f"SET memory_limit = '{self.memory_limit}'")
@@ -87,20 +89,20 @@ class Warehouse:
         self, steps: Sequence[Step], final: str, inputs: dict[str, pa.Table] | None = None
     ) -> pa.Table:
         """Run steps as one CTE statement without materialising anything."""
-        with self.connect(read_only=self._exists()) as con:
+        with self.connect() as con:
             for name, table in (inputs or {}).items():
                 con.register(name, table)
             return con.sql(as_cte(steps, final)).to_arrow_table()
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """Run a read-only query and return the result as Arrow."""
-        with self.connect(read_only=self._exists()) as con:
+        with self.connect() as con:
             return con.sql(sql, params=params or None).to_arrow_table()
 
     def has_table(self, name: str) -> bool:
         if not self._exists():
             return False
-        with self.connect(read_only=True) as con:
+        with self.connect() as con:
             found = con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
             ).fetchone()

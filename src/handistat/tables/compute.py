@@ -98,6 +98,7 @@ def _cube_dimension(dim: Dimension) -> CubeDimension:
         tuple(Code(c.code, c.text, c.text_en) for c in dim.codes),
         eliminable=dim.eliminable,
         text_en=dim.text_en,
+        total_codes=tuple(c.code for c in dim.totals),
     )
 
 

@@ -34,9 +34,15 @@ class CubeDimension:
     time: bool = False
     eliminable: bool = False
     text_en: str = ""
+    total_codes: tuple[str, ...] = ()
+    """The codes that are totals over the others (e.g. `000`, `IALT`; `100` and `110`)."""
 
     def code_ids(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.codes)
+
+    def parts_shown(self) -> bool:
+        """True when at least one code is not a total (so totals and parts are mixed)."""
+        return any(c.code not in self.total_codes for c in self.codes)
 
 
 @dataclass(frozen=True)

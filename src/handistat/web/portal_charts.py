@@ -1,0 +1,93 @@
+"""Charts on the approval pages, rendered on the server (Vega-Lite → SVG with vl-convert) and
+embedded as `data:` images, so pages need no JavaScript and no inline styles (the strict
+Content-Security-Policy of the portal)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import lru_cache
+from typing import Any
+
+ACCENT, MUTED, SECOND = "#0b4f8a", "#9db7d1", "#b35900"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+@lru_cache(maxsize=256)
+def _svg_data_uri(spec_json: str) -> str:
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(json.loads(spec_json))
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def render(spec: dict[str, Any]) -> str:
+    """A Vega-Lite spec as an SVG `data:` URI (cached: the same figures, the same image)."""
+    return _svg_data_uri(json.dumps({"$schema": SCHEMA, **spec}, sort_keys=True))
+
+
+def handbu_chart(table_rows: list[dict[str, Any]], year: int) -> str:
+    """Interventions per type, last year and this year, as grouped horizontal bars."""
+    values = []
+    for row in table_rows:
+        if row["kode"] == "i_alt":
+            continue
+        label = f"{row['kode']}. {row['tekst'].split(' (')[0][:40]}"
+        values.append({"type": label, "aar": str(year - 1), "antal": row["indsatser_sidste_aar"]})
+        values.append({"type": label, "aar": str(year), "antal": row["indsatser"]})
+    return render(
+        {
+            "title": f"Indsatser pr. type, {year - 1} og {year}",
+            "width": 420,
+            "data": {"values": values},
+            "mark": "bar",
+            "encoding": {
+                "y": {"field": "type", "type": "nominal", "title": None, "sort": None},
+                "yOffset": {"field": "aar", "type": "nominal"},
+                "x": {
+                    "field": "antal",
+                    "type": "quantitative",
+                    "title": "antal",
+                    "axis": {"tickMinStep": 1, "format": "d"},
+                },
+                "color": {
+                    "field": "aar",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"range": [MUTED, ACCENT]},
+                },
+            },
+        }
+    )
+
+
+def genbrug_chart(months: list[dict[str, Any]], year: int) -> str:
+    """Udleveringer and indleveringer per month as two lines."""
+    values = []
+    for m in months:
+        for measure in ("udleveringer", "indleveringer"):
+            values.append({"maaned": m["periode"], "maal": measure, "antal": m.get(measure, 0)})
+    return render(
+        {
+            "title": f"Udleveringer og indleveringer pr. måned, {year}",
+            "width": 420,
+            "height": 200,
+            "data": {"values": values},
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "maaned", "type": "ordinal", "title": "måned"},
+                "y": {
+                    "field": "antal",
+                    "type": "quantitative",
+                    "title": "antal",
+                    "axis": {"tickMinStep": 1, "format": "d"},
+                },
+                "color": {
+                    "field": "maal",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"range": [ACCENT, SECOND]},
+                },
+            },
+        }
+    )

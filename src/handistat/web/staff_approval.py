@@ -1,0 +1,180 @@
+"""Staff pages of the approval workflow: the matrix per statistic and year, sending the
+reports, one report with its reminder history, due reminders, and the release decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from handistat.accounts.resolve import PageNotFound, require_csrf
+from handistat.api.deliveries_stream import RowId
+from handistat.api.deps import Principal, get_app
+from handistat.approval.declarations import Decision
+from handistat.approval.queries import get_report, matrix, report_years
+from handistat.approval.release import decide_release, release_decisions
+from handistat.approval.reminders import Reminders
+from handistat.approval.workflow import KINDS, Workflow
+from handistat.clock import today_copenhagen
+from handistat.errors import HandistatError, NotFound
+from handistat.web.portal_approval import report_context
+from handistat.web.portal_pages import back_to, render, staff_principal
+
+router = APIRouter()
+
+
+def with_query(path: str, **params: object) -> str:
+    return f"{path}?{urlencode(params)}"
+
+
+Staff = Annotated[Principal, Depends(staff_principal)]
+Statistic = Annotated[str, Query(pattern="^(handbu|genbrug)$")]
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+
+
+def _year(request: Request, statistic: str, year: int | None) -> int:
+    application = get_app(request)
+    if year is not None:
+        return year
+    years = report_years(application.catalogue, statistic)
+    return years[0] if years else today_copenhagen(application.clock).year - 1
+
+
+@router.get("/godkendelser", response_class=HTMLResponse)
+def approval_matrix(
+    request: Request,
+    principal: Staff,
+    statistik: Statistic = "handbu",
+    aar: Year = None,
+    message: str = "",
+) -> Response:
+    application = get_app(request)
+    year = _year(request, statistik, aar)
+    return render(
+        request,
+        "staff/matrix.html",
+        principal,
+        matrix=matrix(application.catalogue, statistik, year),
+        statistik=statistik,
+        aar=year,
+        kinds=KINDS,
+        years=application.default_years(),
+        message=message,
+    )
+
+
+@router.post("/godkendelser/send", dependencies=[Depends(require_csrf)])
+def send(
+    request: Request,
+    principal: Staff,
+    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
+    aar: Annotated[int, Form(ge=2000, le=2100)],
+    frist: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    application = get_app(request)
+    try:
+        deadline = dt.date.fromisoformat(frist) if frist else None
+        sent = Workflow(application).send(statistik, aar, principal.name, deadline)
+        message = f"{sent} rapporter sendt"
+    except ValueError:
+        message = f"fristen {frist!r} er ikke en dato"
+    except HandistatError as exc:
+        message = exc.message
+    return back_to(
+        with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
+    )
+
+
+@router.get("/godkendelser/{report_id}", response_class=HTMLResponse)
+def report(request: Request, principal: Staff, report_id: RowId, message: str = "") -> Response:
+    application = get_app(request)
+    try:
+        found = get_report(application.catalogue, principal, report_id)
+    except NotFound as exc:
+        raise PageNotFound(exc.message) from None
+    reminders = Reminders(application)
+    due = next((d for d in reminders.due() if d.report.id == report_id), None)
+    return render(
+        request,
+        "staff/godkendelse.html",
+        principal,
+        kommune=found.kommune,
+        history=reminders.of_report(report_id),
+        due=due,
+        message=message,
+        **report_context(application, found),
+    )
+
+
+@router.post("/godkendelser/{report_id}/paamindelse", dependencies=[Depends(require_csrf)])
+def log_step(
+    request: Request,
+    principal: Staff,
+    report_id: RowId,
+    trin: Annotated[str, Form(pattern="^(telefon|eskalering)$")],
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    try:
+        Reminders(get_app(request)).log(report_id, trin, principal.name, note)
+        message = "registreret"
+    except HandistatError as exc:
+        message = exc.message
+    return back_to(with_query(f"/personale/godkendelser/{report_id}", message=message))
+
+
+@router.get("/paamindelser", response_class=HTMLResponse)
+def due_reminders(request: Request, principal: Staff) -> Response:
+    due = Reminders(get_app(request)).due()
+    return render(request, "staff/paamindelser.html", principal, due=due, sent=None)
+
+
+@router.post("/paamindelser", dependencies=[Depends(require_csrf)])
+def send_reminders(request: Request, principal: Staff) -> Response:
+    reminders = Reminders(get_app(request))
+    sent = reminders.send_written(principal.name, str(request.base_url))
+    return render(request, "staff/paamindelser.html", principal, due=reminders.due(), sent=sent)
+
+
+@router.get("/frigivelse", response_class=HTMLResponse)
+def release(
+    request: Request,
+    principal: Staff,
+    statistik: Statistic = "handbu",
+    aar: Year = None,
+    message: str = "",
+) -> Response:
+    year = _year(request, statistik, aar)
+    decisions = release_decisions(get_app(request), statistik, year)
+    return render(
+        request,
+        "staff/frigivelse.html",
+        principal,
+        decisions=decisions,
+        statistik=statistik,
+        aar=year,
+        choices=[d.value for d in Decision],
+        message=message,
+    )
+
+
+@router.post("/frigivelse", dependencies=[Depends(require_csrf)])
+def decide(
+    request: Request,
+    principal: Staff,
+    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
+    aar: Annotated[int, Form(ge=2000, le=2100)],
+    kommune: Annotated[str, Form(min_length=3, max_length=3)],
+    beslutning: Annotated[str, Form(max_length=20)],
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    try:
+        decide_release(get_app(request), statistik, aar, kommune, beslutning, note, principal.name)
+        message = f"{kommune}: {beslutning}"
+    except HandistatError as exc:
+        message = exc.message
+    return back_to(
+        with_query("/personale/frigivelse", statistik=statistik, aar=aar, message=message)
+    )

@@ -1,0 +1,198 @@
+"""The portal and the staff pages in a real browser (Debian's Chromium via Playwright) against
+a real uvicorn server: a case officer logs in, uploads a file, sees the report, fixes the
+rejected record in the form and approves the validation list; staff run processing, send the
+lists and see the approval appear.
+
+Set HANDISTAT_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.accounts.helpers import (
+    CHILD_101,
+    CHILD_101B,
+    CHILD_147,
+    PASSWORD,
+    UNKNOWN_101,
+    cheap_hashing,
+    handbu_csv,
+    load_people,
+)
+
+from handistat.accounts.resolve import accounts
+from handistat.api.app import create_app
+from handistat.api.deps import Role
+from handistat.app import App
+from handistat.clock import fixed_clock
+from handistat.settings import load_settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+OFFICER, STAFF = "sagsbehandler@kk.dk", "medarbejder@dst.dk"
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's /usr/bin/chromium is not installed (CI installs it with apt)",
+        allow_module_level=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    base = tmp_path_factory.mktemp("browser")
+    app = App(
+        load_settings(data_dir=base / "data"),
+        fixed_clock(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)),
+    )
+    app.init()
+    cheap_hashing()
+    load_people(app, base / "pop")
+    acc = accounts(app)
+    acc.add_user(OFFICER, Role.SAGSBEHANDLER, ["101"], PASSWORD, "test")
+    acc.add_user(STAFF, Role.PERSONALE, [], PASSWORD, "test")
+    from handistat.intake.policies import HANDBU_POLICY
+    from handistat.intake.service import Sender
+
+    app.intake.receive(
+        HANDBU_POLICY,
+        [
+            handbu_csv(
+                f"101;tidligere-1;{CHILD_101B};SEL44-83;2024-03-01;;",
+                f"147;k147-1;{CHILD_147};SEL32;2025-02-01;;",
+            )
+        ],
+        Sender("cli", None),
+    )
+    port = free_port()
+    config = uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+    app.catalogue.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def shot(page: object, name: str, full_page: bool = True) -> None:
+    if os.environ.get("HANDISTAT_SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
+
+
+def log_in(browser: object, base: str, email: str, start: str) -> object:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base}{start}")
+    assert "/portal/login" in page.url
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    return page
+
+
+def test_case_officer_and_staff_work_through_a_year(
+    server: str, browser: object, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    officer = log_in(browser, server, OFFICER, "/portal")
+    expect(officer.get_by_role("heading", name="Kommuneportal · København")).to_be_visible()  # type: ignore[attr-defined]
+    shot(officer, "portal-forside")
+
+    # upload a file: one good row, one with an unknown paragraph, one unknown CPR
+    delivery = tmp_path / "leverance.csv"
+    delivery.write_bytes(
+        handbu_csv(
+            f"101;sag-1;{CHILD_101};SEL32;2025-01-01;;",
+            f"101;sag-2;{CHILD_101};SEL99;2025-02-01;2025-06-30;",
+            f"101;sag-3;{UNKNOWN_101};SEL36;2025-03-01;;",
+        )
+    )
+    officer.get_by_role("link", name="Send fil", exact=True).first.click()  # type: ignore[attr-defined]
+    officer.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(delivery))  # type: ignore[attr-defined]
+    officer.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_text("Delvist modtaget")).to_be_visible()  # type: ignore[attr-defined]
+    expect(officer.get_by_role("cell", name="UNKNOWN_CODE").first).to_be_visible()  # type: ignore[attr-defined]
+    shot(officer, "portal-modtagelsesrapport")
+
+    # fix the rejected record in the entry form
+    officer.get_by_role("link", name="Indberet enkeltsag").click()  # type: ignore[attr-defined]
+    officer.get_by_label("Sags-id").fill("sag-2")  # type: ignore[attr-defined]
+    officer.get_by_label("Barnets CPR-nummer").fill(CHILD_101)  # type: ignore[attr-defined]
+    officer.get_by_label("Paragraf").select_option("SEL36")  # type: ignore[attr-defined]
+    officer.get_by_label("Startdato").fill("2025-02-01")  # type: ignore[attr-defined]
+    officer.get_by_label("Slutdato").fill("2025-06-30")  # type: ignore[attr-defined]
+    officer.get_by_role("button", name="Send indberetningen").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_text("Sagen indgår i tallene efter næste behandling")).to_be_visible()  # type: ignore[attr-defined]
+    shot(officer, "portal-indberetning")
+
+    # staff run processing and send the validation lists for 2025
+    staff = log_in(browser, server, STAFF, "/personale")
+    expect(staff.get_by_role("heading", name="Overblik over kommunerne")).to_be_visible()  # type: ignore[attr-defined]
+    staff.get_by_role("button", name="Kør behandling: HANDBU").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("Registret er dannet igen fra 3 leverancer")).to_be_visible()  # type: ignore[attr-defined]
+    staff.get_by_role("link", name="Oversigt", exact=True).click()  # type: ignore[attr-defined]
+    shot(staff, "personale-oversigt", full_page=False)
+    staff.goto(f"{server}/personale/godkendelser?statistik=handbu&aar=2025")  # type: ignore[attr-defined]
+    staff.get_by_role("button", name="Send valideringslister for 2025").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("98 rapporter sendt")).to_be_visible()  # type: ignore[attr-defined]
+
+    # the case officer sees the CPR error and approves the validation list
+    officer.get_by_role("link", name="Fejllister").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_role("cell", name=UNKNOWN_101)).to_be_visible()  # type: ignore[attr-defined]
+    officer.get_by_role("link", name="Godkendelser").click()  # type: ignore[attr-defined]
+    officer.get_by_role("link", name="Se tallene").click()  # type: ignore[attr-defined]
+    expect(
+        officer.get_by_role("img", name="Diagram over tallene i tabellen ovenfor")
+    ).to_be_visible()  # type: ignore[attr-defined]
+    shot(officer, "portal-valideringsliste")
+    officer.get_by_role("button", name="Godkend tallene").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_text("godkendt af sagsbehandler@kk.dk")).to_be_visible()  # type: ignore[attr-defined]
+
+    # staff see the approval appear in the matrix
+    staff.reload()  # type: ignore[attr-defined]
+    row = staff.get_by_role("row", name="101 København")  # type: ignore[attr-defined]
+    expect(row.get_by_text("godkendt")).to_be_visible()
+    expect(staff.get_by_text("godkendt: 1")).to_be_visible()  # type: ignore[attr-defined]
+    shot(staff, "personale-godkendelser", full_page=False)

@@ -1,0 +1,132 @@
+"""The public web pages (R-WEB-1, R-PUB-4, R-PUB-5) and the staff release pages (R-GEN-4),
+through the real app with plain GET forms (no JavaScript)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.release.scenario import MovableClock, local, make_app, two_releases
+
+from handistat import approval
+from handistat.accounts.service import Accounts
+from handistat.api.app import create_app
+from handistat.api.deps import Role
+from handistat.release.models import Release
+
+PASSWORD = "en-lang-adgangskode-til-test"
+EXCLUDED = [{"kommune": "147", "navn": "Frederiksberg", "status": "udeladt", "note": "test"}]
+
+
+@dataclass
+class Site:
+    client: TestClient
+    first: Release
+    second: Release
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("web")
+    clock = MovableClock(local("2026-10-01T12:00"))
+    application = make_app(tmp, clock)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(approval, "release_decisions", lambda *_: EXCLUDED)
+    first, second = two_releases(application, tmp, publish_second=False)
+    patch.undo()
+    Accounts(application.catalogue, clock).add_user(
+        "redaktoer@dst.example", Role.PERSONALE, [], PASSWORD, "test"
+    )
+    with TestClient(create_app(application)) as client:
+        yield Site(client, first, second)
+
+
+def test_subjects_search_and_tables(site: Site) -> None:
+    page = site.client.get("/statistikbanken").text
+    assert (
+        "Handicapindsatser til børn og unge" in page and 'href="/statistikbanken/HANDBU01"' in page
+    )
+    found = site.client.get("/statistikbanken?q=landsdel").text
+    assert "/statistikbanken/HANDBU03" in found and "/statistikbanken/HANDBU01" not in found
+
+
+def test_chooser_is_a_form_with_select_all_and_search(site: Site) -> None:
+    page = site.client.get("/statistikbanken/HANDBU01?KOMMUNEDK=101&soeg_KOMMUNEDK=frede").text
+    assert 'method="get" action="/statistikbanken/HANDBU01/tabel"' in page
+    assert '<input type="checkbox" name="INDSATSER" value="*">' in page  # Vælg alle
+    assert 'value="147"' in page and 'value="751"' not in page  # search filtered the list
+    assert '<input type="hidden" name="KOMMUNEDK" value="101">' in page  # tick kept
+    assert re.search(r'<label for="v-kommunedk-s">Søg i kommune</label>', page)
+
+
+def test_table_view_with_notes_dots_chart_and_downloads(site: Site) -> None:
+    url = "/statistikbanken/HANDBU01/tabel?KOMMUNEDK=000&KOMMUNEDK=147&INDSATSER=110&Tid=*"
+    response = site.client.get(url)
+    page = response.text
+    assert response.status_code == 200
+    assert '<th scope="col" class="num">2024</th>' in page
+    assert '<th scope="row">Frederiksberg</th>' in page
+    assert '<abbr title="ikke offentliggjort">..</abbr>' in page
+    assert "Frederiksberg (147) er udeladt" in page
+    assert '<svg role="img" aria-label="Diagram:' in page and "<script" not in page
+    links = re.findall(r'href="(/statistikbanken/HANDBU01/hent/[A-Z0-9]+\?[^"]+)"', page)
+    assert len(links) == 7
+    for link in links:
+        download = site.client.get(link.replace("&amp;", "&"))
+        assert download.status_code == 200, link
+        assert download.headers["content-disposition"].startswith("attachment; filename=")
+    csv = site.client.get(links[0].replace("&amp;", "&")).content
+    assert csv.startswith("\ufeff".encode()) and b"Frederiksberg;" in csv
+
+
+def test_missing_choice_returns_to_the_chooser(site: Site) -> None:
+    response = site.client.get("/statistikbanken/HANDBU01/tabel?KOMMUNEDK=000")
+    assert response.status_code == 400
+    assert "Der skal vælges værdier for variabel: INDSATSER" in response.text
+
+
+def test_calendar_release_nyt_and_documentation(site: Site) -> None:
+    client = site.client
+    calendar = client.get("/udgivelser").text
+    assert f'href="/udgivelser/{site.first.id}"' in calendar
+    assert f"/udgivelser/{site.second.id}" not in calendar  # prepared, not approved
+    release = client.get(f"/udgivelser/{site.first.id}").text
+    assert f"/statistikbanken/HANDBU01?vintage={site.first.id}" in release
+    article = client.get(f"/nyt/{site.first.id}").text
+    assert "børn og unge modtog handicapindsatser i 2024</h1>" in article
+    assert '<figure class="chart"><svg role="img"' in article
+    assert "er udeladt: Frederiksberg (test)" in article
+    docs = client.get("/dokumentation/handbu").text
+    assert "<h1>Handicapindsatser til børn og unge</h1>" in docs and '<th scope="col">' in docs
+    assert client.get("/dokumentation/genbrug").status_code == 200
+    assert client.get("/dokumentation/nope").status_code == 404
+    assert client.get("/nyt/nope").status_code == 404
+
+
+def test_staff_edits_the_article_and_approves(site: Site) -> None:
+    client = site.client
+    assert client.get("/personale/udgivelser", follow_redirects=False).status_code == 303
+    login = client.post(
+        "/api/v1/session", json={"email": "redaktoer@dst.example", "password": PASSWORD}
+    )
+    csrf = login.json()["csrf"]
+    try:
+        url = f"/personale/udgivelser/{site.second.id}"
+        assert "Godkend til offentliggørelse" in client.get(url).text
+        refused = client.post(f"{url}/artikel", data={"tekst": "# Ny overskrift"})
+        assert refused.status_code == 403  # no CSRF token
+        saved = client.post(
+            f"{url}/artikel", data={"tekst": "# Ny overskrift\n\n[[figur]]\n", "csrf": csrf}
+        )
+        assert saved.status_code == 200 and "Artiklen er gemt." in saved.text
+        assert "<h1>Ny overskrift</h1>" in saved.text
+        approved = client.post(f"{url}/godkend", data={"csrf": csrf})
+        assert "godkendt til offentliggørelse" in approved.text
+        assert client.get(f"/nyt/{site.second.id}").status_code == 200  # 08:00 has passed
+        assert "<h1>Ny overskrift</h1>" in client.get(f"/nyt/{site.second.id}").text
+    finally:
+        client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf})
+        client.cookies.clear()
