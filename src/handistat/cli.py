@@ -6,19 +6,18 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 
 from handistat.accounts import cli_token, cli_user
 from handistat.app import App
-from handistat.errors import DeliveryRejected, HandistatError
+from handistat.cli_support import Statistic, err, errors, out
+from handistat.errors import DeliveryRejected
 from handistat.intake.genbrug import declare_system_switch, receive_full_load
 from handistat.intake.policies import HANDBU_POLICY
 from handistat.intake.rawzone import read_chunks
@@ -42,14 +41,6 @@ app.add_typer(cli_user.app, name="user")
 app.add_typer(cli_token.app, name="token")
 app.add_typer(release_cli.app, name="release")
 
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
-
-
-class Statistic(StrEnum):
-    handbu = "handbu"
-    genbrug = "genbrug"
-
 
 class Scale(StrEnum):
     small = "small"
@@ -63,18 +54,8 @@ class TableFormat(StrEnum):
     xlsx = "xlsx"
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Map handistat errors to the exit codes of §13, with the message and no traceback."""
-    try:
-        yield
-    except HandistatError as exc:
-        err.print(f"[red]fejl:[/red] {exc.message}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
-
-
 def _app() -> App:
-    with _errors():
+    with errors():
         return App.load()
 
 
@@ -82,7 +63,7 @@ def _app() -> App:
 def init() -> None:
     """Create or migrate the stores (idempotent)."""
     application = _app()
-    with _errors():
+    with errors():
         application.init()
     out.print(f"stores ready in {application.settings.data_dir}")
 
@@ -97,7 +78,7 @@ def synth(
     """Write synthetic population, deliveries and ground truth (R-SYN)."""
     from handistat.synth import generate
 
-    with _errors():
+    with errors():
         summary = generate(scale.value, seed, out_dir, history=history)
     out.print(f"synthetic data ({scale.value}, seed {seed}) in {out_dir}: {summary}")
 
@@ -108,7 +89,7 @@ def population_load(
 ) -> None:
     """Load personer.csv and bopael.csv (or .parquet) into the register database."""
     application = _app()
-    with _errors():
+    with errors():
         summary = load_population(application.warehouse, directory)
     out.print(f"{summary.personer:,} personer og {summary.bopael:,} bopælsperioder indlæst")
 
@@ -165,7 +146,7 @@ def deliver_handbu(
     def receive(path: Path) -> dict[str, Any]:
         return application.intake.receive(HANDBU_POLICY, read_chunks(path), sender)
 
-    with _errors():
+    with errors():
         rejected = _deliver_all(files, receive, as_json)
     if rejected:
         raise typer.Exit(1)
@@ -214,7 +195,7 @@ def deliver_genbrug(
             udtraeksdato=d,
         )
 
-    with _errors():
+    with errors():
         rejected = _deliver_all([p for p, *_ in jobs], receive, as_json)
     if rejected:
         raise typer.Exit(1)
@@ -240,7 +221,7 @@ def systemskifte(
 ) -> None:
     """Declare a GENBRUG vendor switch (R-IN-8)."""
     application = _app()
-    with _errors():
+    with errors():
         declare_system_switch(
             application.intake, kommune=kommune, fra=fra, til=til, dato=dato, actor="cli"
         )
@@ -251,7 +232,7 @@ def systemskifte(
 def hmi_load(file: Annotated[Path, typer.Argument(help="hmi_nummer;iso_kode CSV")]) -> None:
     """Load an HMI catalogue (an export of Hjælpemiddelbasen)."""
     application = _app()
-    with _errors():
+    with errors():
         count = load_hmi_catalogue(application.warehouse, file)
     out.print(f"{count:,} HMI-numre indlæst")
 
@@ -262,7 +243,7 @@ def process(statistic: Statistic) -> None:
     from handistat.approval.processing import run_processing
 
     application = _app()
-    with _errors():
+    with errors():
         result = run_processing(application, statistic.value, "cli")
     counts = ", ".join(f"{k}: {v:,}" for k, v in result["antal"].items())
     out.print(f"{statistic.value}: {result['leverancer']} leverancer behandlet ({counts})")
@@ -278,7 +259,7 @@ def table(
 ) -> None:
     """One published table for one year (Statbank CSV with --format csv)."""
     application = _app()
-    with _errors():
+    with errors():
         spec = table_spec(table_id)
         cube = compute(application.warehouse, spec, [year])
     if fmt is None and out_file is None:
@@ -304,7 +285,7 @@ def extract(
     from handistat.microdata.extract import write_extract
 
     application = _app()
-    with _errors():
+    with errors():
         path = write_extract(application, statistic.value, projekt, out_dir, actor="cli")
     out.print(f"udtræk skrevet: {path}")
 
@@ -320,7 +301,7 @@ def serve(
     from handistat.api.app import create_app
 
     application = _app()
-    with _errors():
+    with errors():
         application.init()
     uvicorn.run(create_app(application), host=host, port=port, log_level="info")
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from handistat.app import App
-from handistat.errors import HandistatError
+from handistat.cli_support import errors
 from handistat.register.reports import REPORTS, report_rows
 
 app = typer.Typer(help="Reports: " + ", ".join(REPORTS), no_args_is_help=True)
@@ -24,11 +24,8 @@ def show(
     as_csv: Annotated[bool, typer.Option("--csv", help="`;`-separated on stdout")] = False,
 ) -> None:
     """Show a report (staff: all municipalities; --kommune for one)."""
-    try:
+    with errors():
         rows = report_rows(App.load().warehouse, name, kommune)
-    except HandistatError as exc:
-        Console(stderr=True).print(f"fejl: {exc.message}")
-        raise typer.Exit(exc.exit_code) from None
     report = REPORTS[name]
     if as_csv:
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")

@@ -5,46 +5,26 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from handistat.cli_support import Statistic, err, errors, out
 from handistat.clock import show
-from handistat.errors import HandistatError
 from handistat.release.models import APPROVED
 from handistat.release.schedule import parse_schedule
 from handistat.release.service import ReleaseService
 from handistat.release.vintages import RevisedCell
 
 app = typer.Typer(help="Releases: freeze, schedule, preview, publish.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 ACTOR = "cli"
-
-
-class Statistic(StrEnum):
-    handbu = "handbu"
-    genbrug = "genbrug"
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except HandistatError as exc:
-        err.print(f"[red]fejl:[/red] {exc.message}", highlight=False)
-        raise typer.Exit(exc.exit_code) from None
 
 
 def _service() -> ReleaseService:
     from handistat.app import App
 
-    with _errors():
+    with errors():
         application = App.load()
         application.init()
         return ReleaseService(application)
@@ -65,7 +45,7 @@ def create(
 ) -> None:
     """Freeze the statistic's tables for YEAR and the two years before; prints the id."""
     service = _service()
-    with _errors():
+    with errors():
         scheduled = parse_schedule(at, service.app.clock)
         release = service.create(statistic.value, year, scheduled, ACTOR)
     err.print(
@@ -82,7 +62,7 @@ def create(
 def list_releases() -> None:
     """Every release with its schedule and state (one line each, for people and scripts)."""
     service = _service()
-    with _errors():
+    with errors():
         out.print(f"{'id':<18} {'statistik':<9} {'år':<9} {'planlagt':<16} {'tabeller':>8}  status")
         for r in service.releases():
             years = f"{r.years[0]}-{r.years[-1]}"
@@ -101,7 +81,7 @@ def preview(
 ) -> None:
     """The release as staff preview it: tables, revisions per year and the Nyt text."""
     service = _service()
-    with _errors():
+    with errors():
         release = service.get(release_id)
         cells = service.revisions(release.id)
         out.print(
@@ -141,7 +121,7 @@ def _num(value: int | None) -> str:
 def publish(release_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Approve the release: public at its scheduled time (at once if that has passed)."""
     service = _service()
-    with _errors():
+    with errors():
         release = service.publish(release_id, ACTOR)
         state = _state(service, release.id)
     out.print(f"{release.id} godkendt; offentlig fra {show(release.scheduled_at)} ({state})")
@@ -158,7 +138,7 @@ def article(
 ) -> None:
     """Show or edit the Nyt text of a release (until it is public)."""
     service = _service()
-    with _errors():
+    with errors():
         if set_from is not None:
             text = sys.stdin.read() if str(set_from) == "-" else set_from.read_text("utf-8")
             release = service.set_article(release_id, text, ACTOR)
