@@ -238,13 +238,19 @@ def hmi_load(file: Annotated[Path, typer.Argument(help="hmi_nummer;iso_kode CSV"
 
 
 @app.command()
-def process(statistic: Statistic) -> None:
+def process(
+    statistic: Statistic,
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark (local mode)")] = "duckdb",
+) -> None:
     """Rebuild the register from the raw zone, then refresh the approval reports."""
     from handistat.approval.processing import run_processing
 
+    if engine not in ("duckdb", "spark"):
+        err.print("fejl: --engine skal være duckdb eller spark")
+        raise typer.Exit(2)
     application = _app()
     with errors():
-        result = run_processing(application, statistic.value, "cli")
+        result = run_processing(application, statistic.value, "cli", engine)
     counts = ", ".join(f"{k}: {v:,}" for k, v in result["antal"].items())
     out.print(f"{statistic.value}: {result['leverancer']} leverancer behandlet ({counts})")
 

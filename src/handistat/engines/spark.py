@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from pyspark import StorageLevel
@@ -38,6 +39,10 @@ from handistat.tables.spec import TableSpec
 _FILE = "_handistat_file"
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 """File names Spark reports unchanged in `_metadata.file_name` (it URL-encodes the rest)."""
+
+
+if TYPE_CHECKING:
+    from handistat.app import App
 
 
 class SparkStepError(RuntimeError):
@@ -236,3 +241,37 @@ def process_genbrug(
     )
     runner.materialise(steps, inputs=inputs)
     return len(loads)
+
+
+def process_on_spark(application: App, statistic: str) -> process.ProcessSummary:
+    """Rebuild a register on a local Spark session and store it in the DuckDB register, so
+    tables, reports and the web read it as usual (`handistat process X --engine spark`)."""
+    from handistat.clock import today_copenhagen
+    from handistat.intake.policies import HANDBU_POLICY
+    from handistat.register import genbrug, handbu
+
+    runner = SparkRunner(local_session())
+    years = application.default_years()
+    try:
+        if statistic == "handbu":
+            kept: tuple[str, ...] = (*handbu.KEEP, "indberetninger")
+            read = process_handbu(
+                runner, application.intake, application.warehouse, HANDBU_POLICY, years
+            )
+        else:
+            kept = genbrug.KEEP
+            read = process_genbrug(
+                runner,
+                application.intake,
+                application.warehouse,
+                years,
+                today_copenhagen(application.clock),
+            )
+        runner.save(application.warehouse, kept)
+    finally:
+        runner.release()
+    counts = {
+        name: int(application.warehouse.query(f"SELECT count(*) AS n FROM {name}")["n"][0].as_py())
+        for name in kept
+    }
+    return process.ProcessSummary(read, counts)
