@@ -22,7 +22,9 @@ class App:
     def __post_init__(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.catalogue = Catalogue(self.settings.catalogue)
-        self.warehouse = Warehouse(self.settings.duckdb_file)
+        self.warehouse = Warehouse(
+            self.settings.duckdb_file, memory_limit=self.settings.duckdb_memory_limit
+        )
         self.intake = IntakeService(self.settings, self.catalogue, self.clock)
 
     @classmethod

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     duckdb_path: Path | None = Field(default=None, description="default: DATA_DIR/register.duckdb")
     catalogue_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
     raw_dir: Path | None = Field(default=None, description="raw zone; default DATA_DIR/raw")
+    duckdb_memory_limit: str | None = Field(
+        default=None,
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="e.g. '3GB'; default DuckDB's (80 % of RAM), see benchmarks/README.md",
+    )
     max_body_bytes: int = Field(default=2 * 1024**3, gt=0)
     error_cap_per_code: int = Field(default=1000, gt=0)
     handbu_merge_gap_days: int = Field(default=14, ge=0, description="R-HB-4")
