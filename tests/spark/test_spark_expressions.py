@@ -105,11 +105,11 @@ def test_staged_rows_match_the_duckdb_input_step(engine: SparkRunner, tmp_path: 
             f"TO '{path}' (FORMAT parquet)"
         )
         files.append((delivery_id, str(path)))
-    step = staged_rows_step("indberetninger", files, HANDBU_EMPTY_COLUMNS)
+    tagged = [({"delivery_id": i}, p) for i, p in files]
+    step = staged_rows_step("indberetninger", tagged, HANDBU_EMPTY_COLUMNS)
     final = "SELECT * FROM indberetninger ORDER BY delivery_id, _row"
     duck = Warehouse(":memory:").run([step], final).to_pylist()
     empty = staged_rows_step("indberetninger", [], HANDBU_EMPTY_COLUMNS)
-    tagged = [({"delivery_id": i}, p) for i, p in files]
     engine.view("indberetninger", staged_rows(engine.spark, tagged, empty), persist=True)
     assert engine.query(final).to_pylist() == duck
     assert duck[0]["startdato"] == dt.date(1500, 3, 1)

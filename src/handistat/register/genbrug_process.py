@@ -17,13 +17,21 @@ from handistat.intake.genbrug import genbrug_policy
 from handistat.intake.service import IntakeService
 from handistat.reference import genbrug_paragraf_iso, genbrug_paragraffer, samarbejder
 from handistat.register.genbrug import KEEP, genbrug_steps
-from handistat.register.process import ProcessSummary, accepted_deliveries, ensure_staged
-from handistat.register.sql import Step, quote_literal
+from handistat.register.process import (
+    ProcessSummary,
+    Tags,
+    accepted_deliveries,
+    ensure_staged,
+    staged_rows_step,
+)
+from handistat.register.sql import Step
 from handistat.stores.catalogue import Delivery, SystemSwitch
 from handistat.stores.warehouse import Warehouse
 
 GENBRUG_COLUMNS = (
-    "CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS indberetningskommune, "
+    "CAST(NULL AS BIGINT) AS delivery_id, CAST(NULL AS VARCHAR) AS kildesystem, "
+    "CAST(NULL AS VARCHAR) AS udtraeksdato, CAST(NULL AS BIGINT) AS _row, "
+    "CAST(NULL AS VARCHAR) AS indberetningskommune, "
     "CAST(NULL AS VARCHAR) AS betalingskommune, CAST(NULL AS VARCHAR) AS udlaan_id, "
     "CAST(NULL AS VARCHAR) AS hmi_nummer, CAST(NULL AS VARCHAR) AS cpr, "
     "CAST(NULL AS VARCHAR) AS paragraf, CAST(NULL AS DATE) AS udleveringsdato, "
@@ -43,24 +51,19 @@ def current_loads(deliveries: Sequence[Delivery]) -> list[Delivery]:
 
 
 def input_step(loads: Sequence[tuple[Delivery, str]]) -> Step:
-    if not loads:
-        return Step(
-            "genbrug_input",
-            "SELECT CAST(NULL AS BIGINT) AS delivery_id, CAST(NULL AS VARCHAR) AS kildesystem, "
-            f"CAST(NULL AS VARCHAR) AS udtraeksdato, {GENBRUG_COLUMNS} LIMIT 0",
+    """The current loads' rows tagged with their delivery, system and extract date."""
+    tagged: list[tuple[Tags, str]] = [
+        (
+            {
+                "delivery_id": d.id,
+                "kildesystem": d.kildesystem or "",
+                "udtraeksdato": d.udtraeksdato or "",
+            },
+            path,
         )
-    listed = ", ".join(quote_literal(path) for _, path in loads)
-    mapping = " UNION ALL ".join(
-        f"SELECT {d.id} AS delivery_id, {quote_literal(d.kildesystem or '')} AS kildesystem, "
-        f"{quote_literal(d.udtraeksdato or '')} AS udtraeksdato, {quote_literal(p)} AS filename"
-        for d, p in loads
-    )
-    return Step(
-        "genbrug_input",
-        f"SELECT m.delivery_id, m.kildesystem, m.udtraeksdato, s.* EXCLUDE (filename) "
-        f"FROM read_parquet([{listed}], filename = true) AS s "
-        f"JOIN ({mapping}) AS m ON m.filename = s.filename",
-    )
+        for d, path in loads
+    ]
+    return staged_rows_step("genbrug_input", tagged, GENBRUG_COLUMNS)
 
 
 def reference_inputs(intake: IntakeService, today: dt.date) -> dict[str, pa.Table]:

@@ -6,7 +6,7 @@ The accepted deliveries are taken from the catalogue in delivery order; their st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -56,17 +56,34 @@ def ensure_staged(intake: IntakeService, policy: Policy, delivery: Delivery) -> 
     return str(path)
 
 
-def staged_rows_step(name: str, files: Sequence[tuple[int, str]], columns: str) -> Step:
-    """The engine-specific input step: every staged row tagged with its delivery id."""
+Tags = Mapping[str, int | str]
+"""Values that tag every staged row of one delivery (`delivery_id`, and for GENBRUG its
+`kildesystem` and `udtraeksdato`)."""
+
+
+def _literal(value: int | str) -> str:
+    return str(int(value)) if isinstance(value, int) else quote_literal(value)
+
+
+def staged_rows_step(name: str, files: Sequence[tuple[Tags, str]], empty_columns: str) -> Step:
+    """The engine-specific input step: every staged row with its delivery's tags.
+
+    `empty_columns` types the columns (tags first) for the case of no delivery at all.
+    """
     if not files:
-        return Step(name, f"SELECT CAST(NULL AS BIGINT) AS delivery_id, {columns} LIMIT 0")
+        return Step(name, f"SELECT {empty_columns} LIMIT 0")
     listed = ", ".join(quote_literal(f) for _, f in files)
+    tags = list(files[0][0])
     mapping = " UNION ALL ".join(
-        f"SELECT {i} AS delivery_id, {quote_literal(f)} AS filename" for i, f in files
+        "SELECT "
+        + ", ".join(
+            [*(f"{_literal(t[k])} AS {k}" for k in tags), f"{quote_literal(f)} AS filename"]
+        )
+        for t, f in files
     )
     return Step(
         name,
-        f"SELECT m.delivery_id, s.* EXCLUDE (filename) "
+        f"SELECT {', '.join(f'm.{k}' for k in tags)}, s.* EXCLUDE (filename) "
         f"FROM read_parquet([{listed}], filename = true) AS s "
         f"JOIN ({mapping}) AS m ON m.filename = s.filename",
     )
@@ -90,7 +107,8 @@ def reference_inputs() -> dict[str, pa.Table]:
 
 
 HANDBU_EMPTY_COLUMNS = (
-    "CAST(NULL AS BIGINT) AS _row, CAST(NULL AS VARCHAR) AS kommune, "
+    "CAST(NULL AS BIGINT) AS delivery_id, CAST(NULL AS BIGINT) AS _row, "
+    "CAST(NULL AS VARCHAR) AS kommune, "
     "CAST(NULL AS VARCHAR) AS indsats_id, CAST(NULL AS VARCHAR) AS cpr, "
     "CAST(NULL AS VARCHAR) AS paragraf, CAST(NULL AS DATE) AS startdato, "
     "CAST(NULL AS DATE) AS slutdato, CAST(NULL AS VARCHAR) AS status"
@@ -101,7 +119,9 @@ def process_handbu(
     intake: IntakeService, warehouse: Warehouse, policy: Policy, years: Sequence[int]
 ) -> ProcessSummary:
     deliveries = accepted_deliveries(intake, "handbu")
-    files = [(d.id, ensure_staged(intake, policy, d)) for d in deliveries]
+    files: list[tuple[Tags, str]] = [
+        ({"delivery_id": d.id}, ensure_staged(intake, policy, d)) for d in deliveries
+    ]
     steps = [
         staged_rows_step("indberetninger", files, HANDBU_EMPTY_COLUMNS),
         *handbu_steps(years, intake.settings.handbu_merge_gap_days),
