@@ -14,7 +14,7 @@ _CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
 
 
 def mask_cpr(value: str) -> str:
-    """`0101901234` → `010190-****`; anything else is shortened but otherwise kept."""
+    """`0101901234` (made up) → `010190-****`; anything else is shortened but otherwise kept."""
     masked = _CPR_LIKE.sub(lambda m: f"{m.group(1)}-****", value)
     return masked if len(masked) <= 60 else masked[:57] + "..."
 
