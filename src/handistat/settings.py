@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         description="e.g. '3GB'; default DuckDB's (80 % of RAM), see benchmarks/README.md",
     )
     max_body_bytes: int = Field(default=2 * 1024**3, gt=0)
+    api_cache_bytes: int = Field(
+        default=64 * 1024**2, ge=0, description="/v1 response cache, total body bytes"
+    )
+    api_max_body_bytes: int = Field(
+        default=1024**2, gt=0, description="largest POST body of the /v1 API (413 beyond)"
+    )
     error_cap_per_code: int = Field(default=1000, gt=0)
     handbu_merge_gap_days: int = Field(default=14, ge=0, description="R-HB-4")
     genbrug_duplicate_days: int = Field(default=3, ge=0, description="R-IN-8")

@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -22,10 +21,12 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
+from handistat.api.cache import Cached, ResponseCache
 from handistat.dissemination import metadata, output
 from handistat.dissemination.access import view_for
 from handistat.dissemination.errors import (
     EXTRACT_NOTFOUND,
+    REQUEST_LIMIT,
     REQUEST_MISSING,
     REQUEST_NOTFOUND,
     ApiError,
@@ -48,11 +49,9 @@ DATA_PARAMS = frozenset(
         *("valueTransformationSettings", "chartsettings"),
     )
 )
-Cached = tuple[bytes, str, dict[str, str]]
 Work = Callable[[Request, Params, VintageView], Response]
-_CACHE: OrderedDict[str, Cached] = OrderedDict()
-_CACHE_SIZE = 512
-_CACHE_MAX_BYTES = 8 * 1024 * 1024
+PAST_DAYS_LIMIT = 366 * 200
+"""``pastDays`` beyond this means "all" (a larger one overflowed the date arithmetic)."""
 
 
 def _lang(params: Params) -> str:
@@ -95,15 +94,49 @@ def _respond(
     headers = _headers(request, etag, params, view)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    found = _CACHE.get(etag)
+    cache = _cache(request)
+    found = cache.get(etag)
     if found is None:
         found = make()
-        if len(found[0]) <= _CACHE_MAX_BYTES:
-            _CACHE[etag] = found
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        cache.put(etag, found)
     body, media, extra = found
     return Response(body, media_type=media, headers=headers | extra)
+
+
+def _cache(request: Request) -> ResponseCache:
+    """The app's response cache, made on first use with the configured budget."""
+    state = request.app.state
+    if not hasattr(state, "statbank_cache"):
+        state.statbank_cache = ResponseCache(state.app.settings.api_cache_bytes)
+    cache: ResponseCache = state.statbank_cache
+    return cache
+
+
+async def _body(request: Request) -> bytes:
+    """A POST body, read no further than the configured limit (413 beyond it)."""
+    if request.method != "POST":
+        return b""
+    limit = request.app.state.app.settings.api_max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        REQUEST_LIMIT,
+        f"Forespørgslen er for stor (højst {limit} bytes)",
+        f"The request body is too large (at most {limit} bytes)",
+        413,
+    )
 
 
 def _view(request: Request, params: Params) -> VintageView:
@@ -120,7 +153,7 @@ def _endpoint(work: Work) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         lang: str | None = None
         try:
-            body = await request.body() if request.method == "POST" else b""
+            body = await _body(request)
             params = Params(request.query_params.multi_items(), parse_body(body))
             lang = (params.text("lang") or "da").casefold()
             _lang(params)
@@ -157,7 +190,10 @@ def subjects(request: Request, params: Params, view: VintageView) -> Any:
 def tables(request: Request, params: Params, view: VintageView) -> Any:
     now = request.app.state.app.clock()
     subjects_ = params.id_list("subjects")
-    return metadata.table_list(view, _lang(params), subjects_, params.integer("pastDays"), now)
+    past_days = params.integer("pastDays")
+    if past_days is not None:
+        past_days = max(-PAST_DAYS_LIMIT, min(past_days, PAST_DAYS_LIMIT))
+    return metadata.table_list(view, _lang(params), subjects_, past_days, now)
 
 
 def _table(request: Request, params: Params, view: VintageView) -> PublicTable:

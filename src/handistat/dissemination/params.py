@@ -21,7 +21,7 @@ def parse_body(body: bytes) -> dict[str, Any]:
         return {}
     try:
         parsed = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested deep
         raise ApiError(
             REQUEST_EMPTY,
             "Forespørgslen er tom eller ikke gyldig JSON",
