@@ -112,18 +112,16 @@ def test_ragged_rows_are_row_errors(app: App) -> None:
     assert [(e["row"], e["code"]) for e in report["errors"]] == [(3, "WRONG_FIELD_COUNT")]
 
 
-def test_repeated_id_within_a_delivery_rejects_both(app: App) -> None:
+def test_repeated_id_within_a_delivery_last_row_wins(app: App) -> None:
+    # R-HB-1 (2026-12-01): the last row of a key wins; the earlier one is superseded, no error.
     report = receive(
         app,
         (
             HEADER + GOOD + GOOD.replace("2023-01-01", "2023-02-01") + GOOD.replace("r1", "r5")
         ).encode(),
     )
-    assert report["rows_accepted"] == 1
-    assert {(e["row"], e["code"]) for e in report["errors"]} == {
-        (2, "DUPLICATE_ID"),
-        (3, "DUPLICATE_ID"),
-    }
+    assert (report["outcome"], report["rows_accepted"], report["errors"]) == ("accepted", 2, [])
+    assert report["superseded"] == [{"row": 2, "key": "101/r1", "replaced_by_row": 3}]
 
 
 def test_column_names_case_insensitive_and_order_free(app: App) -> None:

@@ -51,6 +51,7 @@ HANDBU = DeliveryFormat(
         ),
     ),
     unique_key=("kommune", "indsats_id"),
+    last_row_wins=True,
 )
 
 GENBRUG = DeliveryFormat(
@@ -60,7 +61,8 @@ GENBRUG = DeliveryFormat(
         ColumnRule("betalingskommune", Kind.CODE, codes=kommune_koder()),
         ColumnRule("udlaan_id", pattern=r".{1,64}"),
         ColumnRule("hmi_nummer", pattern=r"[0-9]{1,9}"),
-        ColumnRule("cpr", required=True),
+        # R-GB-2: an empty cpr is an invalid CPR, removed by cleaning; never a structural error
+        ColumnRule("cpr", required=True, empty_ok=True),
         ColumnRule("paragraf", required=False, case="upper"),
         ColumnRule("udleveringsdato", Kind.DATE),
         ColumnRule("indleveringsdato", Kind.DATE, required=False),

@@ -45,6 +45,9 @@ class ColumnRule:
     """'upper' or 'lower': how codes are compared and stored."""
     default: str | None = None
     """Value used when the column is absent or the cell empty (optional columns only)."""
+    empty_ok: bool = False
+    """A required column whose cells may be empty: the column must be present, an empty cell
+    is left to later content checks (GENBRUG's `cpr`, R-GB-2)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class DeliveryFormat:
     row_rules: tuple[RowRule, ...] = ()
     unique_key: tuple[str, ...] = ()
     """Columns whose combination must not repeat within one delivery."""
+    last_row_wins: bool = False
+    """True: a repeated key is no error; the last row of the key counts and the earlier rows
+    are reported as superseded (HANDBU, R-HB-1). False: every row of the key is rejected."""
 
     @property
     def required_columns(self) -> set[str]:
@@ -88,7 +94,8 @@ def _value_sql(rule: ColumnRule, present: bool) -> str:
 
 
 def _error_sql(rule: ColumnRule, value: str, today_sql: str) -> str:
-    branches = [f"WHEN {value} = '' THEN " + ("'MISSING_VALUE'" if rule.required else "NULL")]
+    must_fill = rule.required and not rule.empty_ok
+    branches = [f"WHEN {value} = '' THEN " + ("'MISSING_VALUE'" if must_fill else "NULL")]
     if rule.pattern:
         branches.append(
             f"WHEN NOT regexp_full_match({value}, {quote_literal(rule.pattern)}) THEN 'BAD_FORMAT'"

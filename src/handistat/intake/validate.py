@@ -31,6 +31,10 @@ class Validated:
     rows_accepted: int
     errors: ErrorCollector
     warnings: list[str] = field(default_factory=list)
+    superseded: list[dict[str, object]] = field(default_factory=list)
+    """R-HB-1: earlier rows of a key repeated in the delivery, replaced by its last row
+    (the first `cap` of them; `superseded_total` counts all)."""
+    superseded_total: int = 0
 
 
 def _with_scope(fmt: DeliveryFormat, column: str, scope: frozenset[str] | None) -> DeliveryFormat:
@@ -116,9 +120,16 @@ def validate_to_parquet(
             _write_empty(fmt, tmp)
         else:
             writer.close()
-        accepted -= _enforce_unique(con, fmt, tmp, errors)
+        if fmt.last_row_wins:
+            superseded = _keep_last_row(con, fmt, tmp)
+            accepted -= len(superseded)
+        else:
+            superseded = []
+            accepted -= _enforce_unique(con, fmt, tmp, errors)
     os.replace(tmp, out)
-    return Validated(total, accepted, errors, list(body.warnings))
+    return Validated(
+        total, accepted, errors, list(body.warnings), superseded[:cap], len(superseded)
+    )
 
 
 def _any_error(checked: pa.Table, columns: list[str]) -> pa.ChunkedArray:
@@ -134,6 +145,34 @@ def _write_empty(fmt: DeliveryFormat, tmp: Path) -> None:
         [(ROW, pa.int64())] + [(c.name, types.get(c.kind, pa.string())) for c in fmt.columns]
     )
     pq.write_table(schema.empty_table(), tmp)
+
+
+def _keep_last_row(
+    con: duckdb.DuckDBPyConnection, fmt: DeliveryFormat, tmp: Path
+) -> list[dict[str, object]]:
+    """R-HB-1: of the valid rows sharing a key, the last one in the file counts; the earlier
+    ones are returned (row, masked key, the row that replaced it), not reported as errors."""
+    src = f"read_parquet({quote_literal(str(tmp))})"
+    key = ", ".join(fmt.unique_key)
+    last = f"max({ROW}) OVER (PARTITION BY {key})"
+    earlier = con.execute(
+        f"SELECT {ROW}, {last} AS winner, {key} FROM {src} QUALIFY {ROW} < winner ORDER BY {ROW}"
+    ).fetchall()
+    if earlier:
+        filtered = tmp.with_suffix(".last.parquet")
+        con.execute(
+            f"COPY (SELECT * FROM {src} QUALIFY {ROW} = {last} ORDER BY {ROW}) "
+            f"TO {quote_literal(str(filtered))} (FORMAT parquet)"
+        )
+        os.replace(filtered, tmp)
+    return [
+        {
+            "row": int(r[0]),
+            "key": mask_cpr("/".join(str(v) for v in r[2:])),
+            "replaced_by_row": int(r[1]),
+        }
+        for r in earlier
+    ]
 
 
 def _enforce_unique(
