@@ -8,12 +8,17 @@ last, so a crash at any point leaves either no delivery or a complete one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from handistat.clock import Clock, today_copenhagen
 from handistat.errors import DeliveryRejected
@@ -46,8 +51,36 @@ class Policy:
     scope_column: str
 
 
-def staged_path(settings: Settings, statistic: str, sha256: str) -> Path:
-    return settings.data_dir / "staged" / statistic / f"{sha256}.parquet"
+def staged_path(settings: Settings, statistic: str, delivery_id: int) -> Path:
+    """The accepted rows of one delivery. Named by the delivery, never by the bytes alone:
+    identical bytes from two senders are two deliveries (issue 13.1)."""
+    return settings.data_dir / "staged" / statistic / f"{delivery_id}.parquet"
+
+
+def staging_attempt(settings: Settings, statistic: str) -> Path:
+    """A private file for one validation run; renamed to `staged_path` once recorded."""
+    return settings.data_dir / "staged" / statistic / "incoming" / f"{uuid.uuid4().hex}.parquet"
+
+
+def publish_staged(attempt: Path, target: Path) -> None:
+    """Move a finished staging file into place atomically (readers see all rows or none)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(attempt, target)
+
+
+def acceptance_key(
+    statistic: str, sha256: str, scope: frozenset[str] | None, header: dict[str, str] | None
+) -> str:
+    """What makes a resend of accepted bytes a no-op (R-IN-2): statistic, bytes, the sender's
+    municipality scope and the header fields. Unique in the catalogue among accepted
+    deliveries, so concurrent identical sends cannot both be acknowledged."""
+    parts = [
+        statistic,
+        sha256,
+        sorted(scope) if scope is not None else None,
+        sorted((header or {}).items()),
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
 def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> ParsedBody:
@@ -99,17 +132,47 @@ class IntakeService:
         if earlier is not None:
             return earlier
         base = self._base_report(policy, blob, sender, received, header or {})
+        attempt = staging_attempt(self.settings, policy.fmt.statistic)
         try:
-            validated = self.validate(policy, blob, media_type, received, sender.scope)
+            return self._judge(policy, blob, sender, media_type, received, header, base, attempt)
+        finally:
+            attempt.unlink(missing_ok=True)
+
+    def _judge(
+        self,
+        policy: Policy,
+        blob: StoredBlob,
+        sender: Sender,
+        media_type: str,
+        received: dt.datetime,
+        header: dict[str, str] | None,
+        base: dict[str, Any],
+        attempt: Path,
+    ) -> dict[str, Any]:
+        try:
+            validated = self.validate(policy, blob, media_type, received, sender.scope, attempt)
         except DeliveryRejected as exc:
             report = {**base, "outcome": "rejected", "message": exc.message, **exc.details}
             self._record(policy, blob, sender, media_type, received, header, report)
             raise DeliveryRejected(exc.message, details={**exc.details, "report": report}) from exc
         report = {**base, **self._summary(policy, validated)}
-        delivery_id = self._record(policy, blob, sender, media_type, received, header, report)
-        report["delivery_id"] = delivery_id
         if report["outcome"] == "rejected":
+            report["delivery_id"] = self._record(
+                policy, blob, sender, media_type, received, header, report
+            )
             raise DeliveryRejected(report["message"], details={"report": report})
+        key = acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, header)
+        try:
+            delivery_id = self._record(
+                policy, blob, sender, media_type, received, header, report, key
+            )
+        except IntegrityError:
+            winner = self._accepted_with(key)
+            if winner is None:
+                raise
+            return winner  # the same bytes won a race a moment ago: 200 duplicate_of
+        publish_staged(attempt, staged_path(self.settings, policy.fmt.statistic, delivery_id))
+        report["delivery_id"] = delivery_id
         return report
 
     def validate(
@@ -119,17 +182,32 @@ class IntakeService:
         media_type: str,
         received: dt.datetime,
         scope: frozenset[str] | None,
+        out: Path,
     ) -> Validated:
+        """Structural validation; the accepted rows go to `out` (a private staging file)."""
         body = parse_body(blob, policy.fmt, media_type)
         return validate_to_parquet(
             body,
             policy.fmt,
-            staged_path(self.settings, policy.fmt.statistic, blob.sha256),
+            out,
             today=today_copenhagen(lambda: received),
             cap=self.settings.error_cap_per_code,
             scope=scope,
             scope_column=policy.scope_column,
         )
+
+    def _accepted_with(self, key: str) -> dict[str, Any] | None:
+        with self.catalogue.session() as s:
+            found = s.scalar(select(Delivery).where(Delivery.accepted_key == key))
+            if found is None:
+                return None
+            return {
+                **found.report,
+                "delivery_id": found.id,
+                "duplicate_of": found.id,
+                "message": f"de samme bytes er allerede modtaget som leverance {found.id} "
+                f"({found.outcome}); intet er ændret",
+            }
 
     def _earlier(self, statistic: str, sha256: str) -> dict[str, Any] | None:
         with self.catalogue.session() as s:
@@ -179,6 +257,11 @@ class IntakeService:
             )
         else:
             message = f"{accepted} rækker modtaget, {rejected} rækker afvist"
+        if v.superseded_total and outcome != "rejected":
+            message += (
+                f"; {v.superseded_total} rækker erstattet af en senere række med samme nøgle "
+                "i leverancen"
+            )
         return {
             "outcome": outcome,
             "rows_total": v.rows_total,
@@ -186,6 +269,8 @@ class IntakeService:
             "rows_rejected": rejected,
             "message": message,
             "warnings": v.warnings,
+            "rows_superseded": v.superseded_total,
+            "superseded": v.superseded,
             **v.errors.as_dict(),
         }
 
@@ -198,6 +283,7 @@ class IntakeService:
         received: dt.datetime,
         header: dict[str, str] | None,
         report: dict[str, Any],
+        accepted_key: str | None = None,
     ) -> int:
         header = header or {}
         kommune = header.get("indberetningskommune") or (
@@ -220,6 +306,7 @@ class IntakeService:
                 rows_rejected=int(report.get("rows_rejected", 0)),
                 outcome=str(report["outcome"]),
                 report=report,
+                accepted_key=accepted_key,
             )
             s.add(row)
             s.flush()

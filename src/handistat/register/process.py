@@ -13,7 +13,13 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from handistat.intake.rawzone import RawZone
-from handistat.intake.service import IntakeService, Policy, staged_path
+from handistat.intake.service import (
+    IntakeService,
+    Policy,
+    publish_staged,
+    staged_path,
+    staging_attempt,
+)
 from handistat.reference import handbu_paragraffer, kommuner
 from handistat.register.handbu import KEEP, handbu_steps
 from handistat.register.sql import Step, quote_literal
@@ -40,19 +46,26 @@ def accepted_deliveries(intake: IntakeService, statistic: str) -> list[Delivery]
 
 
 def ensure_staged(intake: IntakeService, policy: Policy, delivery: Delivery) -> str:
-    """The staged Parquet of a delivery, re-created from the raw bytes when missing."""
-    path = staged_path(intake.settings, policy.fmt.statistic, delivery.sha256)
+    """The staged Parquet of a delivery, re-created from the raw bytes when missing (after a
+    crash between the catalogue commit and the rename, or after a restore)."""
+    path = staged_path(intake.settings, policy.fmt.statistic, delivery.id)
     if not path.exists():
         raw = RawZone(intake.settings.raw_zone)
         blob = raw.stat(delivery.sha256)
         scope = delivery.report.get("scope")
-        intake.validate(
-            policy,
-            blob,
-            delivery.media_type,
-            delivery.received_at,
-            frozenset(scope) if scope is not None else None,
-        )
+        attempt = staging_attempt(intake.settings, policy.fmt.statistic)
+        try:
+            intake.validate(
+                policy,
+                blob,
+                delivery.media_type,
+                delivery.received_at,
+                frozenset(scope) if scope is not None else None,
+                attempt,
+            )
+            publish_staged(attempt, path)
+        finally:
+            attempt.unlink(missing_ok=True)
     return str(path)
 
 

@@ -34,10 +34,15 @@ class Base(DeclarativeBase):
 
 
 class Delivery(Base):
-    """One delivery as received: the raw bytes are at raw/<sha256>."""
+    """One delivery as received: the raw bytes are at raw/<sha256>.
+
+    `accepted_key` is set only on accepted deliveries and is unique: two senders racing with
+    the same bytes for the same scope and header cannot both be acknowledged (issue 13.1);
+    rejected deliveries leave it empty, so their bytes may be sent again (R-IN-2).
+    """
 
     __tablename__ = "delivery"
-    __table_args__ = (UniqueConstraint("statistic", "sha256", name="uq_delivery_bytes"),)
+    __table_args__ = (UniqueConstraint("accepted_key", name="uq_delivery_accepted_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     statistic: Mapped[str] = mapped_column(String(16), index=True)
@@ -53,8 +58,9 @@ class Delivery(Base):
     rows_total: Mapped[int]
     rows_accepted: Mapped[int]
     rows_rejected: Mapped[int]
-    outcome: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(32))
     report: Mapped[dict[str, Any]]
+    accepted_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class SystemSwitch(Base):
