@@ -39,7 +39,7 @@ def _key(statistic: str, sha256: str, report: dict[str, Any]) -> str:
 
 def _unique_names(table: str) -> set[str]:
     inspector = sa.inspect(op.get_bind())
-    return {c["name"] for c in inspector.get_unique_constraints(table) if c.get("name")}
+    return {str(c["name"]) for c in inspector.get_unique_constraints(table) if c.get("name")}
 
 
 def upgrade() -> None:
