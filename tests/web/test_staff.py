@@ -86,15 +86,28 @@ def test_send_decide_and_see_it_in_the_matrix(site: Site, staff: TestClient) -> 
         "/personale/godkendelser/send",
         data={"csrf": csrf, "statistik": "handbu", "aar": "2025", "frist": "2026-03-20"},
     )
-    assert r.status_code == 303
+    assert r.status_code == 303, "without the confirmation: back to the preview"
+    preview = staff.get(r.headers["location"]).text
+    assert "2 rapporter sendes til 2 kommuner med frist 20. marts 2026" in preview
+    assert "Springes over: 96 kommuner uden data" in preview and "151 Ballerup" in preview
+    r = staff.post(
+        "/personale/godkendelser/send",
+        data={
+            "csrf": csrf,
+            "statistik": "handbu",
+            "aar": "2025",
+            "frist": "2026-03-20",
+            "bekraeft": "ja",
+        },
+    )
     matrix = staff.get(r.headers["location"]).text
-    assert "98 rapporter sendt" in matrix and "sendt: 98" in matrix
+    assert "2 rapporter sendt" in matrix and "sendt: 2" in matrix
     officer = site.client("sag_egen")
     report = officer.get("/api/v1/godkendelser").json()["rapporter"][0]
     assert report["frist"] == "2026-03-20"
     officer.post(f"/api/v1/godkendelser/{report['id']}/godkend", json={"version": 1})
     matrix = staff.get("/personale/godkendelser", params={"statistik": "handbu", "aar": 2025})
-    assert "godkendt: 1" in matrix.text and "sendt: 97" in matrix.text
+    assert "godkendt: 1" in matrix.text and "sendt: 1" in matrix.text
     api = staff.get("/api/v1/godkendelser/matrix/handbu/2025").json()
     row = next(k for k in api["kommuner"] if k["kommune"] == "101")
     assert row["celler"][0]["tilstand"] == "godkendt"
@@ -105,7 +118,13 @@ def test_reminders_from_the_staff_pages(site: Site, staff: TestClient) -> None:
     csrf = form_csrf(staff.get("/personale").text)
     staff.post(
         "/personale/godkendelser/send",
-        data={"csrf": csrf, "statistik": "handbu", "aar": "2025", "frist": "2026-03-20"},
+        data={
+            "csrf": csrf,
+            "statistik": "handbu",
+            "aar": "2025",
+            "frist": "2026-03-20",
+            "bekraeft": "ja",
+        },
     )
     assert "Ingen påmindelser er forfaldne" in staff.get("/personale/paamindelser").text
     site.app.clock = fixed_clock(dt.datetime(2026, 3, 21, 9, tzinfo=dt.UTC))
@@ -114,12 +133,16 @@ def test_reminders_from_the_staff_pages(site: Site, staff: TestClient) -> None:
     answer = staff.get("/api/v1/godkendelser/paamindelser")
     assert answer.status_code == 200, answer.text
     due = answer.json()["forfaldne"]
-    assert len(due) == 98 and {d["trin"] for d in due} == {"paamindelse_1"}
-    page = staff.post("/personale/paamindelser", data={"csrf": csrf})
-    assert "98 skriftlige påmindelser dannet og gemt" in page.text
+    assert len(due) == 2 and {d["trin"] for d in due} == {"paamindelse_1"}
+    preview = staff.get("/personale/paamindelser").text
+    assert "Forhåndsvisning: 2 breve" in preview and "Bekræft: send 2 breve" in preview
+    r = staff.post("/personale/paamindelser", data={"csrf": csrf, "breve": "2"})
+    page = staff.get(r.headers["location"])
+    assert "2 breve dannet og gemt til 2 kommuner om 2 lister." in page.text
     report_id = next(d["rapport"] for d in due if d["kommune"] == "101")
     detail = staff.get(f"/personale/godkendelser/{report_id}").text
-    assert "paamindelse_1" in detail and "Til København Kommune" in detail
+    assert "1. skriftlige påmindelse" in detail and "Til København Kommune" in detail
+    assert "21. marts 2026 kl. 10:00" in detail and "UTC" not in detail
     r = staff.post(
         f"/personale/godkendelser/{report_id}/paamindelse",
         data={"csrf": csrf, "trin": "telefon", "note": "ringet"},
@@ -131,7 +154,8 @@ def test_release_decision_form(site: Site, staff: TestClient) -> None:
     run_processing(staff)
     csrf = form_csrf(staff.get("/personale").text)
     staff.post(
-        "/personale/godkendelser/send", data={"csrf": csrf, "statistik": "handbu", "aar": "2025"}
+        "/personale/godkendelser/send",
+        data={"csrf": csrf, "statistik": "handbu", "aar": "2025", "bekraeft": "ja"},
     )
     r = staff.post(
         "/personale/frigivelse",
@@ -165,4 +189,6 @@ def test_release_decision_form(site: Site, staff: TestClient) -> None:
 def test_audit_log_page_lists_actions(staff: TestClient) -> None:
     run_processing(staff)
     page = staff.get("/personale/log").text
-    assert "processing.run" in page and "delivery.received" in page
+    assert "kørte behandlingen" in page and "modtog en leverance" in page
+    assert "processing.run" not in page and "UTC" not in page and "{" not in page
+    assert "2. marts 2026 kl. 10:00" in page  # 09:00 UTC is 10:00 in Copenhagen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handistat.approval.declarations import ReminderStep, kommune_navn
 from handistat.approval.models import ApprovalReport
+from handistat.web.danish import antal, dato, periode
 
 STATISTIC_NAMES = {
     "handbu": "handicapkompenserende indsatser til børn og unge",
@@ -49,7 +51,7 @@ class Mail:
 def _what(report: ApprovalReport) -> str:
     name = STATISTIC_NAMES.get(report.statistic, report.statistic)
     if report.period:
-        return f"godkendelsesrapporten for {name}, {report.period}"
+        return f"godkendelsesrapporten for {name}, {periode(report.period)}"
     return f"valideringslisten for {name} {report.year}"
 
 
@@ -60,20 +62,50 @@ def reminder_mail(
     portal_url: str,
     today: dt.date,
 ) -> Mail:
-    """The text of a written reminder; the second one says what happens next."""
-    kommune = kommune_navn(report.kommune)
-    deadline = report.deadline.strftime("%d.%m.%Y") if report.deadline else "-"
-    second = step.code == "paamindelse_2"
-    lines = [
-        f"Til {kommune} Kommune",
-        "",
-        f"Danmarks Statistik har bedt jer gennemgå {_what(report)}. Fristen var {deadline}, "
-        "og vi har endnu ikke modtaget jeres godkendelse eller afvisning.",
-        "",
-        "Log ind på kommuneportalen og godkend tallene, eller afvis dem med en kommentar:",
-        f"{portal_url.rstrip('/')}/portal/godkendelser/{report.id}",
-        "",
-    ]
+    """The text of a written reminder about one report."""
+    return letter_mail(report.kommune, [(report, step)], recipients, portal_url, today)
+
+
+def letter_mail(
+    kommune_kode: str,
+    items: Sequence[tuple[ApprovalReport, ReminderStep]],
+    recipients: tuple[str, ...],
+    portal_url: str,
+    today: dt.date,
+) -> Mail:
+    """One letter to a municipality covering every open list it is reminded of (issue 11
+    item 1: GENBRUG's monthly reports no longer mean twelve letters at once). It is the
+    second reminder when any of the lists is at its second step; that one says what
+    happens next."""
+    kommune = kommune_navn(kommune_kode)
+    base = portal_url.rstrip("/")
+    second = any(step.code == "paamindelse_2" for _, step in items)
+    lines = [f"Til {kommune} Kommune", ""]
+    if len(items) == 1:
+        report = items[0][0]
+        lines += [
+            f"Danmarks Statistik har bedt jer gennemgå {_what(report)}. Fristen var "
+            f"{dato(report.deadline)}, og vi har endnu ikke modtaget jeres godkendelse eller "
+            "afvisning.",
+            "",
+            "Log ind på kommuneportalen og godkend tallene, eller afvis dem med en kommentar:",
+            f"{base}/portal/godkendelser/{report.id}",
+            "",
+        ]
+    else:
+        lines += [
+            f"Danmarks Statistik har bedt jer gennemgå {antal(len(items), 'liste')}, som vi "
+            "endnu ikke har modtaget jeres godkendelse eller afvisning af:",
+            "",
+            *(
+                f"- {_what(r)} (frist {dato(r.deadline)}): {base}/portal/godkendelser/{r.id}"
+                for r, _ in items
+            ),
+            "",
+            "Log ind på kommuneportalen og godkend tallene, eller afvis dem med en kommentar. "
+            "Månedsrapporterne kan godkendes samlet på siden Godkendelser.",
+            "",
+        ]
     if second:
         lines += [
             "Dette er anden skriftlige påmindelse. Har vi ikke hørt fra jer inden for en uge, "
@@ -86,10 +118,14 @@ def reminder_mail(
         "",
         "Med venlig hilsen",
         "Danmarks Statistik",
-        f"(sendt {today.strftime('%d.%m.%Y')})",
+        f"(sendt {dato(today)})",
     ]
     prefix = "2. påmindelse" if second else "Påmindelse"
-    subject = f"{prefix}: {_what(report)[0].upper()}{_what(report)[1:]} – {kommune}"
+    if len(items) == 1:
+        what = _what(items[0][0])
+        subject = f"{prefix}: {what[0].upper()}{what[1:]} – {kommune}"
+    else:
+        subject = f"{prefix}: {antal(len(items), 'liste')} venter på jeres svar – {kommune}"
     return Mail(subject, "\n".join(lines), recipients)
 
 

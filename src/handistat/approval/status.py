@@ -60,6 +60,15 @@ def _deliveries(application: App) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
+def kommuner_with_deliveries(application: App, statistic: str) -> set[str]:
+    """Municipalities with at least one accepted row of `statistic` (issue 11 item 2: lists
+    are not sent to municipalities that never delivered)."""
+    attribute_pending(application.intake)
+    return {
+        k for (k, stat), v in _deliveries(application).items() if stat == statistic and v["raekker"]
+    }
+
+
 def _cpr_errors(application: App) -> dict[str, int]:
     if not application.warehouse.has_table("handbu_cpr_fejl"):
         return {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -22,9 +23,11 @@ from handistat.approval.declarations import AWAITING, ReportKind, State
 from handistat.approval.genbrug import GENBRUG_KIND
 from handistat.approval.handbu import HANDBU_KIND
 from handistat.approval.models import ApprovalReport
+from handistat.approval.status import kommuner_with_deliveries
 from handistat.audit import record
 from handistat.clock import today_copenhagen
 from handistat.errors import Conflict, NotFound
+from handistat.web.danish import dato
 
 if TYPE_CHECKING:
     from handistat.app import App
@@ -74,6 +77,29 @@ def report_key(r: ApprovalReport) -> tuple[str, str]:
     return (r.kommune, r.period)
 
 
+def _nonzero(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_nonzero(v) for v in value.values())
+    return isinstance(value, int | float) and not isinstance(value, bool) and value != 0
+
+
+def has_data(figures: dict[str, Any]) -> bool:
+    """Any non-zero count in the approved figures, this year or last."""
+    return _nonzero(figures.get("tal")) or _nonzero(figures.get("sidste_aar"))
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    statistic: str
+    year: int
+    deadline: dt.date
+    keys: tuple[tuple[str, str], ...]
+    """(kommune, period) of every report that goes out."""
+    skipped: tuple[str, ...]
+    """Municipalities without data: no delivery and nothing in the figures."""
+    already_sent: int
+
+
 class Workflow:
     """Sending, deciding and refreshing reports over the catalogue and the warehouse."""
 
@@ -88,15 +114,45 @@ class Workflow:
     def figures(self, statistic: str, year: int) -> dict[tuple[str, str], dict[str, Any]]:
         return dict(kind_of(statistic).figures(self.app.warehouse, year, self.today()))
 
-    def send(self, statistic: str, year: int, actor: str, deadline: dt.date | None = None) -> int:
-        """Send every not-yet-sent report of (statistic, year); returns how many were sent."""
+    def plan(self, statistic: str, year: int, deadline: dt.date | None = None) -> SendPlan:
+        """What `send` would do (the preview staff confirm, issue 11 item 2): which reports
+        go out, which municipalities are skipped because they have no data, the deadline.
+        A deadline before today is refused."""
         kind = kind_of(statistic)
         computed = self.figures(statistic, year)
         if not computed:
             raise Conflict(f"{statistic}-registret er ikke dannet; kør behandlingen først")
+        today = self.today()
+        deadline = deadline or today + dt.timedelta(days=kind.schedule.answer_days)
+        if deadline < today:
+            raise Conflict(
+                f"fristen {dato(deadline)} ligger før i dag ({dato(today)}); vælg en senere dato"
+            )
+        delivered = kommuner_with_deliveries(self.app, statistic)
+        with self.catalogue.session() as s:
+            states = {
+                report_key(r): r.state
+                for r in s.scalars(
+                    select(ApprovalReport).where(
+                        ApprovalReport.statistic == statistic, ApprovalReport.year == year
+                    )
+                )
+            }
+        keys, skipped, already = [], set(), 0
+        for key, figures in sorted(computed.items()):
+            if states.get(key, State.IKKE_SENDT) != State.IKKE_SENDT:
+                already += 1
+            elif key[0] not in delivered and not has_data(figures):
+                skipped.add(key[0])
+            else:
+                keys.append(key)
+        return SendPlan(statistic, year, deadline, tuple(keys), tuple(sorted(skipped)), already)
+
+    def send(self, statistic: str, year: int, actor: str, deadline: dt.date | None = None) -> int:
+        """Send the planned reports of (statistic, year); returns how many were sent."""
+        plan = self.plan(statistic, year, deadline)
+        computed = self.figures(statistic, year)
         now = self.clock()
-        deadline = deadline or self.today() + dt.timedelta(days=kind.schedule.answer_days)
-        sent = 0
         with self.catalogue.session() as s:
             existing = {
                 report_key(r): r
@@ -106,26 +162,58 @@ class Workflow:
                     )
                 )
             }
-            for (kommune, period), figures in sorted(computed.items()):
+            for kommune, period in plan.keys:
+                figures = computed[(kommune, period)]
                 report = existing.get((kommune, period))
                 if report is None:
                     report = self._new(statistic, year, kommune, period, figures, now)
                     s.add(report)
-                if report.state != State.IKKE_SENDT:
-                    continue
                 report.state = next_state(State(report.state), "send")
                 report.figures, report.fingerprint = figures, fingerprint(figures)
-                report.deadline, report.asked_at, report.updated_at = deadline, now, now
-                sent += 1
+                report.deadline, report.asked_at, report.updated_at = plan.deadline, now, now
             record(
                 s,
                 now,
                 actor,
                 "approval.sent",
                 f"{statistic} {year}",
-                {"antal": sent, "frist": deadline.isoformat()},
+                {
+                    "antal": len(plan.keys),
+                    "frist": plan.deadline.isoformat(),
+                    "sprunget_over": list(plan.skipped),
+                },
             )
-        return sent
+        return len(plan.keys)
+
+    def move_deadline(
+        self, statistic: str, year: int, deadline: dt.date, actor: str, kommune: str | None = None
+    ) -> int:
+        """Give every report still awaiting an answer (of one municipality, or all) a new
+        deadline; returns how many moved. The reminder steps are timed from it."""
+        kind_of(statistic)
+        if deadline < self.today():
+            raise Conflict(f"fristen {dato(deadline)} ligger før i dag; vælg en senere dato")
+        now = self.clock()
+        with self.catalogue.session() as s:
+            query = select(ApprovalReport).where(
+                ApprovalReport.statistic == statistic,
+                ApprovalReport.year == year,
+                ApprovalReport.state.in_([a.value for a in AWAITING]),
+            )
+            if kommune is not None:
+                query = query.where(ApprovalReport.kommune == kommune)
+            moved = list(s.scalars(query))
+            for report in moved:
+                report.deadline, report.updated_at = deadline, now
+            record(
+                s,
+                now,
+                actor,
+                "approval.deadline",
+                f"{statistic} {year}" + (f" kommune {kommune}" if kommune else ""),
+                {"antal": len(moved), "frist": deadline.isoformat()},
+            )
+        return len(moved)
 
     @staticmethod
     def _new(
@@ -186,6 +274,24 @@ class Workflow:
                 {"fra": before, "version": version, "kommentar": report.comment or ""},
             )
             return report
+
+    def approve_all(self, shown: dict[int, int], actor: str, kommune: str) -> int:
+        """Approve, in one action, every open report the municipality was shown (report id →
+        version; issue 11 item 2: all open GENBRUG months at once). Nothing is approved when
+        any of them changed since the page was opened."""
+        with self.catalogue.session() as s:
+            for report_id, version in shown.items():
+                report = s.get(ApprovalReport, report_id)
+                if report is None or report.kommune != kommune:
+                    raise NotFound(f"rapport {report_id} findes ikke")
+                if report.version != version or report.state not in AWAITING:
+                    raise Conflict(
+                        "en af rapporterne er ændret, siden siden blev åbnet; intet er "
+                        "godkendt. Se tallene igen, og godkend dem."
+                    )
+        for report_id, version in sorted(shown.items()):
+            self.decide(report_id, actor, approve=True, version=version)
+        return len(shown)
 
     @staticmethod
     def subject(report: ApprovalReport) -> str:

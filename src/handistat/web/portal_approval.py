@@ -17,8 +17,15 @@ from handistat.approval.queries import get_report, overdue, visible_reports
 from handistat.approval.workflow import Workflow
 from handistat.clock import today_copenhagen
 from handistat.errors import HandistatError, NotAuthorised, NotFound
+from handistat.web.danish import antal
 from handistat.web.portal_charts import genbrug_chart, handbu_chart
-from handistat.web.portal_pages import back_to, chosen_kommune, page_principal, render
+from handistat.web.portal_pages import (
+    back_to,
+    chosen_kommune,
+    page_principal,
+    render,
+    with_kommune,
+)
 
 router = APIRouter()
 Person = Annotated[Principal, Depends(page_principal)]
@@ -63,11 +70,17 @@ def visible(request: Request, principal: Principal, report_id: RowId) -> Approva
 
 
 @router.get("/godkendelser", response_class=HTMLResponse)
-def approvals(request: Request, principal: Person, kommune: Kommune = None) -> Response:
+def approvals(
+    request: Request, principal: Person, kommune: Kommune = None, message: str = ""
+) -> Response:
     application = get_app(request)
     chosen = chosen_kommune(principal, kommune)
     reports = visible_reports(application.catalogue, principal, kommune=chosen)
     today = today_copenhagen(application.clock)
+    open_months: dict[int, list[ApprovalReport]] = {}
+    for r in reports:
+        if r.statistic == "genbrug" and r.state in ("sendt", "forældet"):
+            open_months.setdefault(r.year, []).append(r)
     return render(
         request,
         "portal/godkendelser.html",
@@ -75,7 +88,31 @@ def approvals(request: Request, principal: Person, kommune: Kommune = None) -> R
         kommune=chosen,
         reports=reports,
         overdue={r.id for r in reports if overdue(r, today)},
+        open_months=open_months if principal.role is Role.SAGSBEHANDLER else {},
+        message=message,
     )
+
+
+@router.post("/godkendelser/alle", dependencies=[Depends(require_csrf)])
+def approve_all(
+    request: Request,
+    principal: Person,
+    kommune: Annotated[str, Form(min_length=3, max_length=3)],
+    rapport: Annotated[list[str], Form(max_length=200)],
+) -> Response:
+    """Approve every open GENBRUG month the page showed, in one action (issue 11 item 2)."""
+    chosen = chosen_kommune(principal, kommune)
+    try:
+        if principal.role is not Role.SAGSBEHANDLER:
+            raise NotAuthorised("kun kommunens egne sagsbehandlere kan godkende eller afvise")
+        shown = {int(i): int(v) for i, v in (item.split(":", 1) for item in rapport)}
+        n = Workflow(get_app(request)).approve_all(shown, principal.name, chosen)
+        message = f"{antal(n, 'måned')} godkendt."
+    except ValueError:
+        message = "formularen var ugyldig; åbn siden igen"
+    except HandistatError as exc:
+        message = exc.message
+    return back_to(with_kommune("/portal/godkendelser", chosen, message=message))
 
 
 @router.get("/godkendelser/{report_id}", response_class=HTMLResponse)

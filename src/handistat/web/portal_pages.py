@@ -20,26 +20,29 @@ from handistat.accounts.resolve import (
 from handistat.api.deps import Principal, Role, get_app
 from handistat.approval.declarations import kommune_navn, municipalities
 from handistat.audit import utc
-from handistat.clock import show
 from handistat.errors import HandistatError
+from handistat.web import danish
 from handistat.web.templating import TEMPLATES
 
 
 def local_time(moment: dt.datetime | None) -> str:
-    """A stored time (naive from SQLite means UTC) as users read it: Europe/Copenhagen."""
-    return show(utc(moment)) if moment else ""
+    """A stored time (naive from SQLite means UTC) as users read it, in Copenhagen time:
+    `1. december 2026 kl. 08:00`."""
+    return danish.tidspunkt(utc(moment)) if moment else ""
 
 
 def danish_number(value: float | int | None, decimals: int = 1) -> str:
     """`1234.5` → `1.234,5` (Danish separators); None → `–`."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}" if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return danish.tal(value, decimals)
 
 
 TEMPLATES.env.filters["lokaltid"] = local_time
 TEMPLATES.env.filters["dansk"] = danish_number
+TEMPLATES.env.filters["tal"] = danish.tal
+TEMPLATES.env.filters["dato"] = danish.dato
+TEMPLATES.env.filters["tidspunkt"] = danish.tidspunkt
+TEMPLATES.env.filters["periode"] = danish.periode
+TEMPLATES.env.globals["antal"] = danish.antal
 
 
 def page_principal(request: Request) -> Principal:

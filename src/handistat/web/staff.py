@@ -19,6 +19,7 @@ from handistat.approval.status import delivery_status
 from handistat.audit import AuditLog
 from handistat.errors import HandistatError
 from handistat.web import staff_approval
+from handistat.web.log_words import event_view
 from handistat.web.portal_data import own_report
 from handistat.web.portal_pages import render, staff_principal
 
@@ -105,7 +106,7 @@ def deliveries(
 def audit_log(request: Request, principal: Staff) -> Response:
     application = get_app(request)
     events = AuditLog(application.catalogue, application.clock).recent(limit=200)
-    return render(request, "staff/log.html", principal, events=events)
+    return render(request, "staff/log.html", principal, events=[event_view(e) for e in events])
 
 
 router.include_router(staff_approval.router)

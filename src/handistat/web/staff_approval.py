@@ -13,13 +13,14 @@ from fastapi.responses import HTMLResponse, Response
 from handistat.accounts.resolve import PageNotFound, require_csrf
 from handistat.api.deliveries_stream import RowId
 from handistat.api.deps import Principal, get_app
-from handistat.approval.declarations import Decision
+from handistat.approval.declarations import STANDARD_SCHEDULE, Decision, kommune_navn
 from handistat.approval.queries import get_report, matrix, report_years
 from handistat.approval.release import decide_release, release_decisions
 from handistat.approval.reminders import Reminders
 from handistat.approval.workflow import KINDS, Workflow
 from handistat.clock import today_copenhagen
-from handistat.errors import HandistatError, NotFound
+from handistat.errors import Conflict, HandistatError, NotFound
+from handistat.web.danish import antal, dato
 from handistat.web.portal_approval import report_context
 from handistat.web.portal_pages import back_to, render, staff_principal
 
@@ -66,6 +67,38 @@ def approval_matrix(
     )
 
 
+def _deadline(frist: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(frist) if frist else None
+    except ValueError:
+        raise Conflict(f"fristen «{frist}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD") from None
+
+
+@router.get("/godkendelser/send", response_class=HTMLResponse)
+def send_preview(
+    request: Request,
+    principal: Staff,
+    statistik: Statistic,
+    aar: Annotated[int, Query(ge=2000, le=2100)],
+    frist: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    """Step 1 of sending: what will go out, to whom, which municipalities are skipped."""
+    try:
+        plan = Workflow(get_app(request)).plan(statistik, aar, _deadline(frist))
+    except HandistatError as exc:
+        return back_to(
+            with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=exc.message)
+        )
+    return render(
+        request,
+        "staff/send.html",
+        principal,
+        plan=plan,
+        modtager_kommuner=sorted({k for k, _ in plan.keys}),
+        skipped=[(k, kommune_navn(k)) for k in plan.skipped],
+    )
+
+
 @router.post("/godkendelser/send", dependencies=[Depends(require_csrf)])
 def send(
     request: Request,
@@ -73,14 +106,47 @@ def send(
     statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
     aar: Annotated[int, Form(ge=2000, le=2100)],
     frist: Annotated[str, Form(max_length=10)] = "",
+    bekraeft: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
+    """Step 2: send, only with the confirmation from the preview."""
+    if bekraeft != "ja":
+        return back_to(
+            with_query("/personale/godkendelser/send", statistik=statistik, aar=aar, frist=frist)
+        )
     application = get_app(request)
     try:
-        deadline = dt.date.fromisoformat(frist) if frist else None
-        sent = Workflow(application).send(statistik, aar, principal.name, deadline)
-        message = f"{sent} rapporter sendt"
-    except ValueError:
-        message = f"fristen {frist!r} er ikke en dato"
+        sent = Workflow(application).send(statistik, aar, principal.name, _deadline(frist))
+        message = f"{antal(sent, 'rapport')} sendt"
+        if not sent:
+            message = (
+                "Ingen nye rapporter at sende: alle er sendt før. Brug «Flyt frist» for at "
+                "give kommunerne en ny frist."
+            )
+    except HandistatError as exc:
+        message = exc.message
+    return back_to(
+        with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
+    )
+
+
+@router.post("/godkendelser/frist", dependencies=[Depends(require_csrf)])
+def move_deadline(
+    request: Request,
+    principal: Staff,
+    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
+    aar: Annotated[int, Form(ge=2000, le=2100)],
+    frist: Annotated[str, Form(max_length=10)],
+    kommune: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    """Move the deadline of every report still awaiting an answer (or one municipality's)."""
+    try:
+        deadline = _deadline(frist)
+        if deadline is None:
+            raise Conflict("vælg den nye frist")
+        moved = Workflow(get_app(request)).move_deadline(
+            statistik, aar, deadline, principal.name, kommune or None
+        )
+        message = f"Fristen er flyttet til {dato(deadline)} for {antal(moved, 'rapport')}"
     except HandistatError as exc:
         message = exc.message
     return back_to(
@@ -103,6 +169,7 @@ def report(request: Request, principal: Staff, report_id: RowId, message: str = 
         principal,
         kommune=found.kommune,
         history=reminders.of_report(report_id),
+        step_titles={step.code: step.title for step in STANDARD_SCHEDULE.steps},
         due=due,
         message=message,
         **report_context(application, found),
@@ -126,16 +193,43 @@ def log_step(
 
 
 @router.get("/paamindelser", response_class=HTMLResponse)
-def due_reminders(request: Request, principal: Staff) -> Response:
-    due = Reminders(get_app(request)).due()
-    return render(request, "staff/paamindelser.html", principal, due=due, sent=None)
+def due_reminders(request: Request, principal: Staff, message: str = "") -> Response:
+    """The due reminders and, for the written ones, a preview of the letters to confirm."""
+    reminders = Reminders(get_app(request))
+    letters = reminders.letters(str(request.base_url))
+    return render(
+        request,
+        "staff/paamindelser.html",
+        principal,
+        due=reminders.due(),
+        letters=letters,
+        lists=sum(len(letter.items) for letter in letters),
+        recipients=len({r for letter in letters for r in letter.mail.recipients}),
+        message=message,
+    )
 
 
 @router.post("/paamindelser", dependencies=[Depends(require_csrf)])
-def send_reminders(request: Request, principal: Staff) -> Response:
+def send_reminders(
+    request: Request,
+    principal: Staff,
+    breve: Annotated[int | None, Form(ge=0, le=100_000)] = None,
+) -> Response:
+    """Send the letters of the preview; `breve` is how many the confirmed preview showed."""
+    if breve is None:
+        return back_to("/personale/paamindelser")
     reminders = Reminders(get_app(request))
-    sent = reminders.send_written(principal.name, str(request.base_url))
-    return render(request, "staff/paamindelser.html", principal, due=reminders.due(), sent=sent)
+    try:
+        sent = reminders.send_written(principal.name, str(request.base_url), expected=breve)
+    except HandistatError as exc:
+        return back_to(with_query("/personale/paamindelser", message=exc.message))
+    letters = len({s["kommune"] for s in sent})
+    stored = "sendt" if sent and sent[0]["udsendt"] == "smtp" else "dannet og gemt"
+    message = (
+        f"{antal(letters, 'brev')} {stored} til {antal(letters, 'kommune')} "
+        f"om {antal(len(sent), 'liste')}."
+    )
+    return back_to(with_query("/personale/paamindelser", message=message))
 
 
 @router.get("/frigivelse", response_class=HTMLResponse)
