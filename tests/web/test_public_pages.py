@@ -58,7 +58,11 @@ def test_chooser_is_a_form_with_select_all_and_search(site: Site) -> None:
     assert 'method="get" action="/statistikbanken/HANDBU01/tabel"' in page
     assert '<input type="checkbox" name="INDSATSER" value="*">' in page  # Vælg alle
     assert 'value="147"' in page and 'value="751"' not in page  # search filtered the list
-    assert '<input type="hidden" name="KOMMUNEDK" value="101">' in page  # tick kept
+    # Issue 12 item 2: a tick hidden by the search stays visible (and can be unticked), and
+    # each variable says how much is chosen.
+    kept = page.split('aria-label="Valgt i kommune, men ikke med i søgningen"', 1)[1]
+    assert '<input type="checkbox" name="KOMMUNEDK" value="101" checked> København' in kept
+    assert "1 af 100 valgt" in page and "0 af 2 valgt" in page  # KOMMUNEDK, INDSATSER
     assert re.search(r'<label for="v-kommunedk-s">Søg i kommune</label>', page)
 
 
@@ -68,7 +72,7 @@ def test_table_view_with_notes_dots_chart_and_downloads(site: Site) -> None:
     page = response.text
     assert response.status_code == 200
     assert '<th scope="col" class="num">2024</th>' in page
-    assert '<th scope="row">Frederiksberg</th>' in page
+    assert '<th scope="rowgroup" colspan="4">Frederiksberg</th>' in page  # grouped label
     assert '<abbr title="ikke offentliggjort">..</abbr>' in page
     assert "Frederiksberg (147) er udeladt" in page
     assert '<svg role="img" aria-label="Diagram:' in page and "<script" not in page
@@ -97,7 +101,7 @@ def test_calendar_release_nyt_and_documentation(site: Site) -> None:
     assert f"/statistikbanken/HANDBU01?vintage={site.first.id}" in release
     article = client.get(f"/nyt/{site.first.id}").text
     assert "børn og unge modtog handicapindsatser i 2024</h1>" in article
-    assert '<figure class="chart"><svg role="img"' in article
+    assert '<figure class="chart"><div class="chart-wide"><svg role="img"' in article
     assert "er udeladt: Frederiksberg (test)" in article
     docs = client.get("/dokumentation/handbu").text
     assert "<h1>Handicapindsatser til børn og unge</h1>" in docs and '<th scope="col">' in docs

@@ -26,10 +26,10 @@ STRICT_CSP = _BASE + "; style-src 'self'"
 PUBLIC_CSP = _BASE + "; style-src 'self' 'unsafe-inline'"
 """Other pages may carry server-rendered SVG with inline styles; scripts stay external."""
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'"
 )
+"""Swagger UI and ReDoc come from the package (`api.docs_ui`); nothing from other hosts."""
 PRIVATE_PREFIXES = (
     "/portal",
     "/personale",

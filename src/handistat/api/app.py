@@ -15,8 +15,10 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from handistat.api.docs_ui import install_docs
 from handistat.app import App
 from handistat.errors import HandistatError
+from handistat.masking import install_log_masking
 
 log = logging.getLogger("handistat.api")
 
@@ -54,6 +56,7 @@ def install_error_handlers(api: FastAPI) -> None:
 
 def create_app(application: App) -> FastAPI:
     """The app over one `App` (settings, stores, clock)."""
+    install_log_masking()  # no CPR in any log line, uvicorn's access log included (R-CPR-5)
     from handistat.accounts.http import install_accounts
     from handistat.api import deliveries, statbank
     from handistat.web import portal, public, staff
@@ -62,9 +65,12 @@ def create_app(application: App) -> FastAPI:
         title="handistat",
         version="1",
         description="Intake, municipal portal and Statbank-compatible dissemination.",
+        docs_url=None,  # served from the package by `install_docs`, not from a CDN
+        redoc_url=None,
     )
     api.state.app = application
     install_error_handlers(api)
+    install_docs(api)
     install_accounts(api, application)
     for module in (deliveries, statbank, portal, staff, public):
         api.include_router(module.router)

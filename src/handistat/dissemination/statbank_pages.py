@@ -14,11 +14,19 @@ from fastapi.responses import FileResponse, Response
 
 from handistat.dissemination import output
 from handistat.dissemination.access import view_for
-from handistat.dissemination.chart import chart_data, chart_svg
+from handistat.dissemination.chart import chart_data, chart_description, chart_svg
 from handistat.dissemination.errors import ApiError
 from handistat.dissemination.metadata import all_subjects, tables_of
+from handistat.dissemination.notes import applicable, periods, with_applicable_notes
 from handistat.dissemination.query import Extract, extract_cube
-from handistat.dissemination.tableview import chooser, pivot, selection_query, web_selections
+from handistat.dissemination.search import match
+from handistat.dissemination.tableview import (
+    cell_count,
+    chooser,
+    pivot,
+    selection_query,
+    web_selections,
+)
 from handistat.dissemination.webpage import STYLESHEET, not_found, page
 from handistat.errors import NotFound
 from handistat.release.vintages import PublicTable, VintageView
@@ -41,33 +49,45 @@ def stylesheet() -> Response:
 
 @router.get("/statistikbanken")
 def subjects_page(request: Request, q: str = "") -> Response:
-    """Subjects and their published tables; `q` searches ids and titles."""
+    """Subjects and their published tables; `q` searches ids, titles, subjects, variable and
+    value texts by Danish word stems (`dissemination.search`)."""
     view = view_for(request)
-    needle = q.strip().casefold()
     groups = []
     for subject in all_subjects():
         if subject.statistic is None:
             continue
-        found = [
-            t
-            for t in tables_of(view, subject.statistic)
-            if not needle or needle in f"{t.cube.table_id} {t.cube.title}".casefold()
-        ]
-        groups.append((subject, found))
+        hits = [match(t, subject, q) for t in tables_of(view, subject.statistic)]
+        groups.append((subject, [h for h in hits if h is not None]))
     return page(request, "statistikbanken.html", {"groups": groups, "q": q})
 
 
+class Missing(Exception):
+    """What the reader is told when a table (or a version of it) cannot be shown."""
+
+
 def _table(request: Request, table_id: str, vintage: str | None) -> tuple[VintageView, PublicTable]:
-    view = view_for(request, vintage)
-    return view, view.table(table_id)
+    """The table now or in a vintage. An embargoed and an unknown vintage get the same
+    answer, so the page reveals nothing about releases not yet public (R-PUB-2)."""
+    try:
+        view = view_for(request, vintage)
+    except NotFound:
+        raise Missing(
+            f"Versionen {vintage} af tabellen {table_id} er ikke offentlig. "
+            "Se de offentliggjorte udgivelser i udgivelseskalenderen."
+        ) from None
+    try:
+        return view, view.table(table_id)
+    except NotFound:
+        where = f" i versionen {vintage}" if vintage else ""
+        raise Missing(f"Tabellen {table_id} findes ikke{where}.") from None
 
 
 @router.get("/statistikbanken/{table_id}")
 def choose_page(request: Request, table_id: str, vintage: Vintage = None) -> Response:
     try:
         view, table = _table(request, table_id, vintage)
-    except NotFound:
-        return not_found(request, f"Tabellen {table_id} findes ikke.")
+    except Missing as exc:
+        return not_found(request, str(exc))
     chosen, searches = web_selections(request.query_params.multi_items(), table.cube)
     return _chooser(request, view, table, chosen, searches, vintage)
 
@@ -81,10 +101,13 @@ def _chooser(
     vintage: str | None,
     error: str = "",
 ) -> Response:
+    variables = chooser(table, chosen, searches)
     context = {
         "table": table,
         "label": table_label(table.cube, "da"),
-        "variables": chooser(table, chosen, searches),
+        "variables": variables,
+        "cells": cell_count(variables),
+        "notes": applicable(table.cube.notes, periods(table.cube)),
         "vintage": vintage,
         "error": error,
     }
@@ -102,12 +125,12 @@ def table_page(request: Request, table_id: str, vintage: Vintage = None) -> Resp
     """The chosen figures as a table with notes, a chart and every download."""
     try:
         view, table = _table(request, table_id, vintage)
-    except NotFound:
-        return not_found(request, f"Tabellen {table_id} findes ikke.")
+    except Missing as exc:
+        return not_found(request, str(exc))
     chosen, searches = web_selections(request.query_params.multi_items(), table.cube)
     selections = {k.casefold(): (k, v) for k, v in chosen.items()}
     try:
-        cube = extract_cube(table.table, Extract(selections))
+        cube = with_applicable_notes(extract_cube(table.table, Extract(selections)))
     except ApiError as exc:
         return _chooser(request, view, table, chosen, searches, vintage, exc.message("da"))
     data = chart_data(cube)
@@ -122,7 +145,8 @@ def table_page(request: Request, table_id: str, vintage: Vintage = None) -> Resp
         "cube": cube,
         "label": label,
         "html_table": pivot(cube),
-        "chart": chart_svg(data, f"Diagram: {label}") if data else "",
+        "chart": chart_svg(data, f"Diagram: {chart_description(data)}") if data else "",
+        "chart_text": chart_description(data) if data else "",
         "downloads": downloads,
         "change_url": f"/statistikbanken/{table.cube.table_id}?{query}",
         "vintage": vintage,
@@ -135,6 +159,9 @@ def download(request: Request, table_id: str, fmt: str, vintage: Vintage = None)
     """The chosen figures as a file (CSV with a BOM, for spreadsheets)."""
     try:
         view, table = _table(request, table_id, vintage)
+    except Missing as exc:
+        return not_found(request, str(exc))
+    try:
         fmt_name = output.parse_format(fmt)
         if fmt_name not in output.DOWNLOADS:
             raise NotFound(fmt)

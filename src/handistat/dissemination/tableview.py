@@ -41,8 +41,23 @@ class VariableChoice:
     all_checked: bool
     search: str
     shown: tuple[Choice, ...]
-    hidden_checked: tuple[str, ...]
+    hidden_checked: tuple[Choice, ...]
+    """Ticked values the search filters out: still chosen, and shown as such."""
     count: int
+    chosen_count: int
+
+    @property
+    def status(self) -> str:
+        """``3 af 99 valgt`` (issue 12 item 2)."""
+        return f"{self.chosen_count} af {self.count} valgt"
+
+    @property
+    def rows_given(self) -> int:
+        """How many values this variable contributes to the table (none chosen: the latest
+        period or the total, else nothing can be shown)."""
+        if self.chosen_count:
+            return self.chosen_count
+        return 1 if self.time or self.eliminable else 0
 
     @property
     def field_id(self) -> str:
@@ -72,6 +87,7 @@ def chooser(
         search = searches.get(dim.id, "").strip()
         shown = [c for c in dim.codes if not search or _matches(c, search)]
         shown_codes = {c.code for c in shown}
+        known = {c.code for c in dim.codes} & ticked
         variables.append(
             VariableChoice(
                 id=dim.id,
@@ -82,11 +98,24 @@ def chooser(
                 all_checked="*" in ticked,
                 search=search,
                 shown=tuple(Choice(c.code, c.text, c.code in ticked) for c in shown),
-                hidden_checked=tuple(sorted(ticked - shown_codes - {"*"})),
+                hidden_checked=tuple(
+                    Choice(c.code, c.text, True)
+                    for c in dim.codes
+                    if c.code in ticked and c.code not in shown_codes
+                ),
                 count=len(dim.codes),
+                chosen_count=len(dim.codes) if "*" in ticked else len(known),
             )
         )
     return variables
+
+
+def cell_count(variables: Sequence[VariableChoice]) -> int:
+    """The number of cells the table view will show for the current choice."""
+    cells = 1
+    for variable in variables:
+        cells *= variable.rows_given
+    return cells
 
 
 def web_selections(
@@ -116,17 +145,33 @@ def selection_query(chosen: Mapping[str, Sequence[str]], vintage: str | None = N
 
 @dataclass(frozen=True)
 class Row:
-    headers: tuple[str, ...]
+    header: str
     cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows under one combination of the outer row variables (PxWeb's grouped labels): the
+    label is written once above its rows instead of repeated on every row."""
+
+    label: str
+    rows: tuple[Row, ...]
 
 
 @dataclass(frozen=True)
 class HtmlTable:
     caption: str
-    stub: tuple[str, ...]
+    stub: str
+    """The heading of the row-label column (the innermost row variable)."""
+    outer: tuple[str, ...]
+    """The row variables the group labels name, outermost first."""
     columns: tuple[str, ...]
-    rows: tuple[Row, ...]
+    groups: tuple[Group, ...]
     suppressed: bool
+
+    @property
+    def width(self) -> int:
+        return 1 + len(self.columns)
 
 
 def _split(cube: Cube) -> tuple[list[CubeDimension], CubeDimension | None]:
@@ -134,30 +179,46 @@ def _split(cube: Cube) -> tuple[list[CubeDimension], CubeDimension | None]:
     return [d for d in cube.dimensions if d is not head], head
 
 
+def _cells(
+    cube: Cube, key_of: dict[str, str], head: CubeDimension | None, columns: Sequence[Code]
+) -> list[int | None]:
+    at = {d.id: i for i, d in enumerate(cube.dimensions)}
+    values = []
+    for column in columns:
+        key = [""] * len(cube.dimensions)
+        for dim_id, code in key_of.items():
+            key[at[dim_id]] = code
+        if head is not None:
+            key[at[head.id]] = column.code
+        values.append(cube.values[tuple(key)])
+    return values
+
+
 def pivot(cube: Cube) -> HtmlTable | None:
-    """The cube as rows × periods; None when it is too large to show (offer files instead)."""
+    """The cube as rows × periods, rows grouped by the outer row variables; None when it is
+    too large to show (offer files instead)."""
     if len(cube.values) > MAX_VIEW_CELLS:
         return None
     stub, head = _split(cube)
     columns = head.codes if head else (Code("", cube.unit),)
-    at = {d.id: i for i, d in enumerate(cube.dimensions)}
-    rows, suppressed = [], False
-    for combination in itertools.product(*(d.codes for d in stub)):
-        cells = []
-        for column in columns:
-            key = [""] * len(cube.dimensions)
-            for dim, code in zip(stub, combination, strict=True):
-                key[at[dim.id]] = code.code
-            if head is not None:
-                key[at[head.id]] = column.code
-            value = cube.values[tuple(key)]
-            suppressed |= value is None
-            cells.append(danish(value))
-        rows.append(Row(tuple(c.text for c in combination), tuple(cells)))
+    outer, inner = stub[:-1], stub[-1:]
+    groups, suppressed = [], False
+    for group_codes in itertools.product(*(d.codes for d in outer)):
+        rows = []
+        for inner_codes in itertools.product(*(d.codes for d in inner)):
+            key_of = {d.id: c.code for d, c in zip(outer, group_codes, strict=True)}
+            key_of |= {d.id: c.code for d, c in zip(inner, inner_codes, strict=True)}
+            values = _cells(cube, key_of, head, columns)
+            suppressed |= any(v is None for v in values)
+            header = inner_codes[0].text if inner_codes else cube.unit
+            rows.append(Row(header, tuple(danish(v) for v in values)))
+        label = ", ".join(c.text for c in group_codes)
+        groups.append(Group(label, tuple(rows)))
     return HtmlTable(
         caption=f"{cube.table_id}: {table_label(cube, 'da')}",
-        stub=tuple(d.text for d in stub),
+        stub=inner[0].text if inner else "",
+        outer=tuple(d.text for d in outer),
         columns=tuple(c.text for c in columns),
-        rows=tuple(rows),
+        groups=tuple(groups),
         suppressed=suppressed,
     )
