@@ -1,4 +1,5 @@
-"""XLSX: openpyxl and pandas read back the title, header, cells (``..`` as text) and notes."""
+"""XLSX: the table-layout sheet (issue 12 item 7) and the long ``Data`` sheet; openpyxl and
+pandas read back the title, header, cells (``..`` as text) and notes."""
 
 from __future__ import annotations
 
@@ -15,10 +16,34 @@ from handistat.tables.cube import Cube
 from handistat.tables.formats import XLSX, render
 
 
-def sheet_rows(data: bytes) -> list[tuple[object, ...]]:
+def sheet_rows(data: bytes, sheet: str = "Data") -> list[tuple[object, ...]]:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert len(book.worksheets) == 1
-    return list(book.active.iter_rows(values_only=True))
+    assert [s.title for s in book.worksheets][1:] == ["Data"]
+    return list(book[sheet].iter_rows(values_only=True))
+
+
+def test_first_sheet_in_table_layout() -> None:
+    """Rows: the variables other than time, an outer label only where it changes; periods
+    across; the unit above; source and notes below (as Statistikbanken's download)."""
+    rows = sheet_rows(render(handbu04_like(), "xlsx"), "HANDBU04")
+    assert rows[0][0] == (
+        "HANDBU04: Handicapindsatser til børn og unge mellem 0-17 år efter indsats, køn og tid"
+    )
+    assert rows[1][0] == "Enhed: Antal"
+    assert rows[2] == ("Indsats", "Køn", "2022", "2023")
+    assert [r[:2] for r in rows[3:9]] == [
+        ("Handicapindsatser i alt", "I alt"),
+        (None, "Drenge"),
+        (None, "Piger"),
+        ("Særlige dagtilbud til børn (SEL § 32 / BL § 82.1)", "I alt"),
+        (None, "Drenge"),
+        (None, "Piger"),
+    ]
+    # Cells in key order are 0, 10, 20, ...: (100, I alt) holds 0 and 10.
+    assert rows[3][2:] == (0, 10)
+    assert rows[7][2:] == (80, "..") and rows[8][2:] == (100, "..")
+    cube = handbu04_like()
+    assert openpyxl.load_workbook(io.BytesIO(XLSX.write(cube))).worksheets[0].freeze_panes == "C4"
 
 
 def test_two_by_two_sheet() -> None:
@@ -46,7 +71,7 @@ def test_english_and_codes() -> None:
 def test_pandas_reads_the_cells() -> None:
     cube = handbu04_like()
     n = len(list(cube.keys()))
-    frame = pd.read_excel(io.BytesIO(XLSX.write(cube)), header=1, nrows=n)
+    frame = pd.read_excel(io.BytesIO(XLSX.write(cube)), sheet_name="Data", header=1, nrows=n)
     assert list(frame.columns) == ["indsats", "køn", "tid", "Antal"]
     assert frame["Antal"].tolist() == [".." if v is None else v for _, v in cube.cells()]
 

@@ -1,9 +1,10 @@
-"""XLSX: one sheet with a title row, a header row of variable texts, one row per cell, notes.
+"""XLSX: the table layout users know from Statistikbanken on the first sheet
+(`xlsx_table`), and the same figures in long format on a second sheet named ``Data``.
 
-A presentation format (Statbank's own layout is a pivot that "may change slightly"); ours is
-long so that it reads back into a data frame: row 1 the title, row 2 the header (variable texts,
-then the unit), then one row per cell with the values' texts and the count, ``..`` as text for
-a suppressed cell, then an empty row and the notes. The bytes do not depend on the clock.
+The long sheet reads back into a data frame: row 1 the title, row 2 the header (variable
+texts, then the unit), then one row per cell with the values' texts and the count, ``..`` as
+text for a suppressed cell, then an empty row and the notes. Both sheets end with the source
+and the notes. The bytes do not depend on the clock.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 from handistat.tables.cube import SUPPRESSED, Cube
+from handistat.tables.formats.xlsx_table import write_table_sheet
 
 from ._common import (
     SOURCE_TEXT,
@@ -30,6 +32,8 @@ from ._common import (
     unit_text,
 )
 
+LONG_SHEET = "Data"
+"""The long-format sheet (one row per cell), for machines."""
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_CELL_ROW = 3
@@ -52,8 +56,11 @@ class XlsxFormat:
         lang = parse_lang(lang)
         labels = cell_labels(cube, parse_value_layout(value_layout), lang)
         book = Workbook()
-        sheet = book.active
-        sheet.title = cube.table_id.upper().translate(_SHEET_NAME_FORBIDDEN)[:31] or "Tabel"
+        table = book.active
+        table.title = cube.table_id.upper().translate(_SHEET_NAME_FORBIDDEN)[:31] or "Tabel"
+        last = write_table_sheet(table, cube, lang, value_layout)
+        self.write_notes(table, cube, lang, last + 2)
+        sheet = book.create_sheet(LONG_SHEET)
         sheet.cell(TITLE_ROW, 1, f"{cube.table_id.upper()}: {table_label(cube, lang)}")
         sheet.cell(TITLE_ROW, 1).font = Font(bold=True)
         header = [dimension_text(d, lang) for d in cube.dimensions] + [unit_text(cube, lang)]
