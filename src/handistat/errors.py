@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from handistat.masking import mask_cpr, mask_deep
+
 
 class HandistatError(Exception):
     """Base class: a problem the user can act on (never a bug)."""
@@ -16,9 +18,10 @@ class HandistatError(Exception):
     code: ClassVar[str] = "ERROR"
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        message = mask_cpr(message)  # whatever a caller put in, a CPR never leaves (R-CPR-5)
         super().__init__(message)
         self.message = message
-        self.details = details or {}
+        self.details: dict[str, Any] = mask_deep(details or {})
 
     def envelope(self) -> dict[str, Any]:
         """The one JSON error envelope of the API."""

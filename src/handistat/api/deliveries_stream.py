@@ -120,7 +120,7 @@ def json_top_level(handle: IO[bytes], key: str) -> str | None:
     handle.seek(0)
     try:
         document: Any = json.load(handle)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested 3,000 deep: the intake's
         return None
     finally:
         handle.seek(0)

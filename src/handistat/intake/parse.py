@@ -18,9 +18,14 @@ import pyarrow.csv as pacsv
 
 from handistat.errors import DeliveryRejected
 from handistat.intake.report import RowError
+from handistat.masking import mask_cpr
 
 ROW = "_row"
 BLOCK_SIZE = 8 << 20
+HEADER_LIMIT = 64 * 1024
+"""Longest header line read (bytes); a longer one is refused before any parsing."""
+COLUMN_LIMIT = 100
+"""Most columns in a header (the formats have 7 and 8); 10^6 columns took 8.9 GB to parse."""
 
 
 @dataclass
@@ -34,15 +39,32 @@ class ParsedBody:
 
 
 def _first_line(path: Path) -> str:
+    """The header line; `DeliveryRejected` when it is longer than `HEADER_LIMIT`."""
     with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    return line.decode("utf-8-sig", errors="replace")
+        head = handle.read(HEADER_LIMIT + 1)
+    line, newline, _ = head.partition(b"\n")
+    if not newline and len(head) > HEADER_LIMIT:
+        raise DeliveryRejected(
+            f"overskriften (første linje) er længere end {HEADER_LIMIT // 1024} KB; "
+            "en leverance har én kort overskrift med kolonnenavnene",
+            details={"code": "HEADER_TOO_LONG", "limit_bytes": HEADER_LIMIT},
+        )
+    return line.rstrip(b"\r").decode("utf-8-sig", errors="replace")
+
+
+def _check_column_count(count: int) -> None:
+    if count > COLUMN_LIMIT:
+        raise DeliveryRejected(
+            f"leverancen har {count} kolonner; højst {COLUMN_LIMIT} kan læses "
+            "(formatet har 7-8 kolonner)",
+            details={"code": "TOO_MANY_COLUMNS", "columns": count, "limit": COLUMN_LIMIT},
+        )
 
 
 def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[str], list[str]]:
     """The normalised column names, or `DeliveryRejected` listing what is wrong."""
     line = _first_line(path)
+    _check_column_count(line.count(";") + 1)
     names = [n.strip().strip('"').strip().casefold() for n in line.split(";")]
     if len(names) == 1 and ("," in line or "\t" in line):
         raise DeliveryRejected(
@@ -55,17 +77,23 @@ def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[
         problems.append("overskriften har en tom kolonne")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        problems.append(f"kolonner står flere gange: {', '.join(duplicates)}")
+        problems.append(f"kolonner står flere gange: {mask_cpr(', '.join(duplicates))}")
     missing = sorted(required - set(names))
     if missing:
         problems.append(f"påkrævede kolonner mangler: {', '.join(missing)}")
     if problems:
         raise DeliveryRejected(
             "leverancen kan ikke læses: " + "; ".join(problems),
-            details={"code": "BAD_HEADER", "problems": problems, "found_columns": names},
+            # found_columns of a header-less file are the first data row: masked (R-IN-3)
+            details={
+                "code": "BAD_HEADER",
+                "problems": problems,
+                "found_columns": [mask_cpr(n) for n in names],
+            },
         )
     unknown = sorted(set(names) - known)
-    warnings = [f"ukendte kolonner ignoreres: {', '.join(unknown)}"] if unknown else []
+    shown = mask_cpr(", ".join(unknown))
+    warnings = [f"ukendte kolonner ignoreres: {shown}"] if unknown else []
     return names, warnings
 
 
@@ -146,9 +174,14 @@ def parse_json(path: Path, known: set[str], inherit: tuple[str, ...]) -> ParsedB
     """`{"kommune": "101", "records": [{...}, ...]}`; top-level `inherit` keys fill the rows."""
     try:
         document = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError as exc:
         raise DeliveryRejected(
-            f"leverancen er ikke gyldig JSON: {exc}", details={"code": "BAD_JSON"}
+            "leverancen er ikke gyldig JSON: den er indlejret for dybt",
+            details={"code": "BAD_JSON"},
+        ) from exc
+    except (UnicodeDecodeError, ValueError) as exc:  # ValueError: also a 5,000-digit number
+        raise DeliveryRejected(
+            f"leverancen er ikke gyldig JSON: {str(exc)[:200]}", details={"code": "BAD_JSON"}
         ) from exc
     records = document.get("records") if isinstance(document, dict) else None
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
@@ -159,7 +192,8 @@ def parse_json(path: Path, known: set[str], inherit: tuple[str, ...]) -> ParsedB
     defaults = {k: _text(document.get(k)) for k in inherit if k in document}
     rows = [{**defaults, **{str(k).casefold(): _text(v) for k, v in r.items()}} for r in records]
     names = sorted({k for r in rows for k in r} | set(defaults))
-    warnings = [f"ukendte felter ignoreres: {', '.join(sorted(set(names) - known))}"]
+    _check_column_count(len(names))
+    warnings = [f"ukendte felter ignoreres: {mask_cpr(', '.join(sorted(set(names) - known)))}"]
     columns = {n: pa.array([r.get(n, "") for r in rows], pa.string()) for n in names}
     columns[ROW] = pa.array(range(1, len(rows) + 1), pa.int64())
     batch = pa.RecordBatch.from_pydict(columns) if rows else None

@@ -1,21 +1,25 @@
 """The row-level intake report (R-IN-3): row, column, code, message; capped per code, totals kept.
 
-A CPR number is never echoed in full: only `DDMMYY-****`.
+A CPR number is never echoed in full: only `DDMMYY-****` (`handistat.masking`), in the report
+returned and in the copy stored with the delivery (a mapper event below masks that copy).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?\d{4}(?!\d)")
+from sqlalchemy import event
+
+from handistat import masking
+from handistat.stores.catalogue import Delivery
 
 
 def mask_cpr(value: str) -> str:
-    """`0101901234` (made up) → `010190-****`; anything else is shortened but otherwise kept."""
-    masked = _CPR_LIKE.sub(lambda m: f"{m.group(1)}-****", value)
+    """`0101901234` (made up) → `010190-****` (`masking.mask_cpr`, every way of writing it);
+    anything else is shortened but otherwise kept."""
+    masked = masking.mask_cpr(value)
     return masked if len(masked) <= 60 else masked[:57] + "..."
 
 
@@ -63,3 +67,12 @@ class ErrorCollector:
             "errors_truncated": self.truncated,
             "error_cap_per_code": self.cap,
         }
+
+
+def _mask_stored_report(_mapper: Any, _connection: Any, target: Delivery) -> None:
+    """Whoever builds a delivery's report, the stored copy holds no CPR number (R-CPR-5)."""
+    target.report = masking.mask_deep(target.report or {})
+
+
+event.listen(Delivery, "before_insert", _mask_stored_report)
+event.listen(Delivery, "before_update", _mask_stored_report)
