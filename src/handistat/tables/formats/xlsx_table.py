@@ -42,8 +42,8 @@ def write_table_sheet(sheet: Any, cube: Cube, lang: str, value_layout: str) -> i
         bold=True, size=12
     )
     sheet.cell(UNIT_ROW, 1, f"{_UNIT[lang]}: {unit_text(cube, lang)}")
-    for column, dim in enumerate(stub, start=1):
-        sheet.cell(HEADER_ROW, column, dimension_text(dim, lang).capitalize()).font = Font(
+    for place, dim in enumerate(stub, start=1):
+        sheet.cell(HEADER_ROW, place, dimension_text(dim, lang).capitalize()).font = Font(
             bold=True
         )
     for offset, code in enumerate(columns):
@@ -69,6 +69,6 @@ def write_table_sheet(sheet: Any, cube: Cube, lang: str, value_layout: str) -> i
             cell.alignment = _RIGHT
             cell.number_format = "#,##0"
     sheet.freeze_panes = sheet.cell(FIRST_ROW, len(stub) + 1)
-    for column in range(1, len(stub) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 34
+    for place in range(1, len(stub) + 1):
+        sheet.column_dimensions[get_column_letter(place)].width = 34
     return row
