@@ -309,7 +309,10 @@ def serve(
     application = _app()
     with errors():
         application.init()
-    uvicorn.run(create_app(application), host=host, port=port, log_level="info")
+    # proxy_headers=False: X-Forwarded-For is judged by accounts.client (trusted_proxies)
+    uvicorn.run(
+        create_app(application), host=host, port=port, log_level="info", proxy_headers=False
+    )
 
 
 def main() -> None:

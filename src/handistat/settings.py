@@ -35,11 +35,18 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=1024**2, gt=0, description="largest POST body of the /v1 API (413 beyond)"
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses/networks of reverse proxies whose X-Forwarded-For is believed",
+    )
     error_cap_per_code: int = Field(default=1000, gt=0)
     handbu_merge_gap_days: int = Field(default=14, ge=0, description="R-HB-4")
     genbrug_duplicate_days: int = Field(default=3, ge=0, description="R-IN-8")
     genbrug_exclude_unknown_hmi: bool = Field(default=False, description="R-GB-3")
-    disclosure_k: int = Field(default=3, ge=1)
+    disclosure_k: int = Field(default=3, ge=1, description="R-SDC-1: counts 1..k-1 are hidden")
+    disclosure_p: int = Field(
+        default=3, ge=1, description="R-SDC-3: a primary cell's audit interval is at least p wide"
+    )
     timezone: str = "Europe/Copenhagen"
 
     @field_validator("timezone")
@@ -51,6 +58,18 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError as exc:
+                raise ValueError(f"not an address or network: {item!r}") from exc
         return value
 
     @property

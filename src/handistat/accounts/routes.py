@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from handistat.accounts.client import client_address as address_of
+from handistat.accounts.client import networks
 from handistat.accounts.resolve import SESSION_COOKIE, accounts, require_csrf
 from handistat.accounts.service import LoggedIn
 from handistat.api.deps import Principal, get_app, require_principal
@@ -21,7 +23,9 @@ class Login(BaseModel):
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "ukendt"
+    """The client as the rate limit sees it (`accounts.client`)."""
+    trusted = networks(get_app(request).settings.trusted_proxies)
+    return address_of(request, trusted)
 
 
 def set_session_cookie(response: Response, request: Request, session_id: str) -> None:

@@ -2,7 +2,8 @@
 
 Logins are rate limited per (e-mail, client address): after `LOGIN_MAX_FAILURES` failures in
 `LOGIN_WINDOW` every attempt is refused with 429 until the window has passed, even with the
-right password. Sessions live server-side and end after `SESSION_IDLE` without use or
+right password; attempts are counted atomically before the password is checked. Sessions
+live server-side and end after `SESSION_IDLE` without use or
 `SESSION_MAX` in all.
 """
 
@@ -130,32 +131,40 @@ class Accounts:
 
     # logins and sessions ----------------------------------------------------------------------
     def login(self, email: str, password: str, client: str) -> LoggedIn:
+        """A new session, or `NotAuthenticated` / `TooManyAttempts`.
+
+        The attempt is counted before the password is checked, in its own committed unit of
+        work: the k-th concurrent attempt sees at least k rows, so no more than
+        `LOGIN_MAX_FAILURES` attempts in a window are ever checked, right password or not.
+        """
         email = email.strip().lower()
         key = crypto.sha256(f"{email}|{client}")
         now = self.clock()
+        self._count_attempt(key, now)
         with self.catalogue.session() as s:
-            failures = s.scalar(
+            tried = s.scalar(
                 select(func.count())
                 .select_from(LoginFailure)
                 .where(LoginFailure.key_hash == key, LoginFailure.at > now - LOGIN_WINDOW)
             )
-            blocked = (failures or 0) >= LOGIN_MAX_FAILURES
+            blocked = (tried or 0) > LOGIN_MAX_FAILURES
             user = None if blocked else s.scalar(select(User).where(User.email == email))
-            ok = not blocked and crypto.verify_password(
-                user.password_hash if user else None, password
-            )
-            if blocked:
-                record(s, now, email, "login.blocked", email, {"client": client})
-            elif not ok or user is None or not user.active:
-                s.add(LoginFailure(key_hash=key, at=now))
-                record(s, now, email, "login.failed", email, {"client": client})
+        ok = not blocked and crypto.verify_password(user.password_hash if user else None, password)
+        if ok and user is not None and user.active:
+            return self._open_session(user, key, now, client)
+        with self.catalogue.session() as s:
+            action = "login.blocked" if blocked else "login.failed"
+            record(s, now, email, action, email, {"client": client})
         if blocked:
             raise TooManyAttempts(
                 "for mange mislykkede forsøg på at logge ind; vent 15 minutter og prøv igen"
             )
-        if not ok or user is None or not user.active:
-            raise NotAuthenticated("forkert e-mail eller adgangskode")
-        return self._open_session(user, key, now, client)
+        raise NotAuthenticated("forkert e-mail eller adgangskode")
+
+    def _count_attempt(self, key: str, now: dt.datetime) -> None:
+        """Every attempt is a `LoginFailure` row until it succeeds (then the key's rows go)."""
+        with self.catalogue.session() as s:
+            s.add(LoginFailure(key_hash=key, at=now))
 
     def _open_session(self, user: User, key: str, now: dt.datetime, client: str) -> LoggedIn:
         session_id, csrf = crypto.new_secret(), crypto.new_secret()
