@@ -12,6 +12,7 @@ from rich.table import Table
 
 from handistat.app import App
 from handistat.cli_support import errors
+from handistat.formula import safe_row
 from handistat.register.reports import REPORTS, report_rows
 
 app = typer.Typer(help="Reports: " + ", ".join(REPORTS), no_args_is_help=True)
@@ -30,7 +31,7 @@ def show(
     if as_csv:
         writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(report.columns)
-        writer.writerows([[r[c] for c in report.columns] for r in rows])
+        writer.writerows([safe_row(r[c] for c in report.columns) for r in rows])
         return
     grid = Table(title=report.title, title_justify="left")
     for column in report.columns:

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
+from handistat.formula import safe_row
 from handistat.register.reports import REPORTS, report_rows
 from handistat.stores.warehouse import Warehouse
 
@@ -67,7 +68,8 @@ def records_csv(warehouse: Warehouse, kommune: str) -> Iterator[bytes]:
     for row in current_records(warehouse, kommune, limit=None):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow((kommune, *("" if row[c] is None else str(row[c]) for c in RECORD_COLUMNS)))
+        cells = ("" if row[c] is None else str(row[c]) for c in RECORD_COLUMNS)
+        writer.writerow(safe_row((kommune, *cells)))
         yield buffer.getvalue().encode()
 
 
