@@ -127,7 +127,7 @@ def test_staff_edits_the_article_and_approves(site: Site) -> None:
         )
         assert saved.status_code == 200 and "Artiklen er gemt." in saved.text
         assert "<h1>Ny overskrift</h1>" in saved.text
-        approved = client.post(f"{url}/godkend", data={"csrf": csrf})
+        approved = client.post(f"{url}/godkend", data={"csrf": csrf, "bekraeft": "ja"})
         assert "godkendt til offentliggørelse" in approved.text
         assert client.get(f"/nyt/{site.second.id}").status_code == 200  # 08:00 has passed
         assert "<h1>Ny overskrift</h1>" in client.get(f"/nyt/{site.second.id}").text

@@ -16,8 +16,12 @@ from handistat.release.models import APPROVED
 from handistat.release.schedule import parse_schedule
 from handistat.release.service import ReleaseService
 from handistat.release.vintages import RevisedCell
+from handistat.web.danish import tal, tidspunkt
 
-app = typer.Typer(help="Releases: freeze, schedule, preview, publish.", no_args_is_help=True)
+app = typer.Typer(
+    help="Udgivelser: frys, planlæg, forhåndsvis, godkend, flyt og træk tilbage.",
+    no_args_is_help=True,
+)
 ACTOR = "cli"
 
 
@@ -40,17 +44,17 @@ def _state(service: ReleaseService, release_id: str) -> str:
 @app.command()
 def create(
     statistic: Statistic,
-    year: Annotated[int, typer.Option(help="reference year")],
-    at: Annotated[str, typer.Option(help="YYYY-MM-DDTHH:MM, YYYY-MM-DD (08:00) or now")],
+    year: Annotated[int, typer.Option(help="referenceåret")],
+    at: Annotated[str, typer.Option(help="ÅÅÅÅ-MM-DDTTT:MM, ÅÅÅÅ-MM-DD (kl. 08:00) eller now")],
 ) -> None:
-    """Freeze the statistic's tables for YEAR and the two years before; prints the id."""
+    """Frys statistikkens tabeller for året og de to år før; skriver udgivelsens id."""
     service = _service()
     with errors():
         scheduled = parse_schedule(at, service.app.clock)
         release = service.create(statistic.value, year, scheduled, ACTOR)
     err.print(
         f"udgivelse {release.id}: {len(release.tables)} tabeller for "
-        f"{', '.join(map(str, release.years))}, planlagt {show(release.scheduled_at)}; "
+        f"{', '.join(map(str, release.years))}, planlagt {tidspunkt(release.scheduled_at)}; "
         f"godkend med `handistat release publish {release.id}`",
         highlight=False,
         soft_wrap=True,
@@ -60,7 +64,7 @@ def create(
 
 @app.command("list")
 def list_releases() -> None:
-    """Every release with its schedule and state (one line each, for people and scripts)."""
+    """Alle udgivelser med tidspunkt og status (én linje hver, til mennesker og scripts)."""
     service = _service()
     with errors():
         out.print(f"{'id':<18} {'statistik':<9} {'år':<9} {'planlagt':<16} {'tabeller':>8}  status")
@@ -77,16 +81,17 @@ def list_releases() -> None:
 @app.command()
 def preview(
     release_id: Annotated[str, typer.Argument(metavar="ID")],
-    revisions: Annotated[bool, typer.Option(help="list every revised cell")] = False,
+    revisions: Annotated[bool, typer.Option(help="vis hver revideret celle")] = False,
 ) -> None:
-    """The release as staff preview it: tables, revisions per year and the Nyt text."""
+    """Udgivelsen som personalet ser den: tabeller, revisioner pr. år og Nyt-teksten."""
     service = _service()
     with errors():
         release = service.get(release_id)
         cells = service.revisions(release.id)
         out.print(
             f"[bold]{release.id}[/bold] {release.statistic} {release.reference_year} "
-            f"(år {', '.join(map(str, release.years))}), planlagt {show(release.scheduled_at)}, "
+            f"(år {', '.join(map(str, release.years))}), "
+            f"planlagt {tidspunkt(release.scheduled_at)}, "
             f"{_state(service, release.id)}",
             highlight=False,
         )
@@ -95,7 +100,7 @@ def preview(
         for c in cells:
             by_table[(c.table, c.year)] = by_table.get((c.table, c.year), 0) + 1
         summary = ", ".join(f"{t} {y}: {n}" for (t, y), n in sorted(by_table.items()))
-        out.print(f"reviderede celler: {len(cells)}" + (f" ({summary})" if summary else ""))
+        out.print(f"reviderede celler: {tal(len(cells))}" + (f" ({summary})" if summary else ""))
         if revisions:
             _write_revisions(cells)
         if release.article:
@@ -119,12 +124,12 @@ def _num(value: int | None) -> str:
 
 @app.command()
 def publish(release_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
-    """Approve the release: public at its scheduled time (at once if that has passed)."""
+    """Godkend udgivelsen: offentlig på det planlagte tidspunkt (straks, hvis det er passeret)."""
     service = _service()
     with errors():
         release = service.publish(release_id, ACTOR)
         state = _state(service, release.id)
-    out.print(f"{release.id} godkendt; offentlig fra {show(release.scheduled_at)} ({state})")
+    out.print(f"{release.id} godkendt; offentlig fra {tidspunkt(release.scheduled_at)} ({state})")
 
 
 @app.command()
@@ -132,11 +137,11 @@ def article(
     release_id: Annotated[str, typer.Argument(metavar="ID")],
     set_from: Annotated[
         Path | None,
-        typer.Option("--set", help="replace the text with this Markdown file (- = stdin)"),
+        typer.Option("--set", help="erstat teksten med denne Markdown-fil (- = stdin)"),
     ] = None,
-    reset: Annotated[bool, typer.Option(help="generate the text again from the figures")] = False,
+    reset: Annotated[bool, typer.Option(help="dan teksten igen ud fra tallene")] = False,
 ) -> None:
-    """Show or edit the Nyt text of a release (until it is public)."""
+    """Vis eller ret Nyt-teksten til en udgivelse (indtil den er offentlig)."""
     service = _service()
     with errors():
         if set_from is not None:
@@ -149,3 +154,25 @@ def article(
     out.print(
         release.article or "(ingen artikel for denne statistik)", markup=False, highlight=False
     )
+
+
+@app.command()
+def withdraw(release_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Træk en udgivelse tilbage før dens offentliggørelse; den bliver aldrig offentlig."""
+    service = _service()
+    with errors():
+        release = service.withdraw(release_id, ACTOR)
+    out.print(f"{release.id} er trukket tilbage", highlight=False)
+
+
+@app.command()
+def reschedule(
+    release_id: Annotated[str, typer.Argument(metavar="ID")],
+    at: Annotated[str, typer.Option(help="ÅÅÅÅ-MM-DDTTT:MM eller ÅÅÅÅ-MM-DD (kl. 08:00)")],
+) -> None:
+    """Flyt tidspunktet for en udgivelse, der ikke er offentlig endnu."""
+    service = _service()
+    with errors():
+        scheduled = parse_schedule(at, service.app.clock)
+        release = service.reschedule(release_id, scheduled, ACTOR)
+    out.print(f"{release.id} flyttet til {tidspunkt(release.scheduled_at)}", highlight=False)

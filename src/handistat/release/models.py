@@ -20,7 +20,10 @@ PREPARED = "forberedt"
 """Frozen and scheduled; staff only."""
 APPROVED = "godkendt"
 """Approved for publication (`release publish`): public from `scheduled_at` on."""
-STATUSES = (PREPARED, APPROVED)
+WITHDRAWN = "trukket tilbage"
+"""Withdrawn by staff before its public time (issue 11 item 3): never public, not in the
+calendar; the artefact stays for the record."""
+STATUSES = (PREPARED, APPROVED, WITHDRAWN)
 
 
 class ReleaseRow(Base):

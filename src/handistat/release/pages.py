@@ -16,7 +16,7 @@ from handistat.dissemination.chart import bar_chart
 from handistat.dissemination.metadata import subject_of
 from handistat.dissemination.webpage import not_found, page
 from handistat.errors import NotFound
-from handistat.release.models import Release
+from handistat.release.models import WITHDRAWN, Release
 from handistat.release.nyt import FIGURE, figure_data, headline
 from handistat.release.service import ReleaseService
 from handistat.release.vintages import RevisedCell
@@ -49,7 +49,7 @@ def calendar(
     for r in service.releases():
         if r.is_public(now):
             published.append(CalendarEntry(release_title(r), r.scheduled_at, r.id))
-        elif r.scheduled_at > now:
+        elif r.scheduled_at > now and r.status != WITHDRAWN:
             upcoming[(r.statistic, r.reference_year)] = CalendarEntry(
                 release_title(r), r.scheduled_at, None
             )
@@ -63,7 +63,7 @@ def article_html(service: ReleaseService, release: Release, text: str) -> Markup
     html = _MARKDOWN.render(text)
     figure = ""
     found = figure_data(service.load(release))
-    if found:
+    if found and found[0]:  # no chart when every type is hidden by disclosure control
         labels, counts, title = found
         figure = (
             f'<figure class="chart">{bar_chart(labels, counts, title, "Indsats")}'

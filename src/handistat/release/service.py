@@ -21,7 +21,7 @@ from handistat.errors import Conflict, EmbargoActive, NotFound, UsageError
 from handistat.release import artefact
 from handistat.release.artefact import FrozenTable
 from handistat.release.decisions import apply_decisions, municipality_decisions
-from handistat.release.models import APPROVED, PREPARED, Release, ReleaseRow
+from handistat.release.models import APPROVED, PREPARED, WITHDRAWN, Release, ReleaseRow
 from handistat.release.schedule import release_years
 from handistat.release.vintages import MergeCache, RevisedCell, VintageView, revised_cells
 from handistat.tables.registry import TABLES, compute
@@ -223,3 +223,41 @@ class ReleaseService:
                 cells += revised_cells(previous, table)
             self._revisions[key] = cells
         return self._revisions[key]
+
+    # -- staff: withdraw and reschedule (issue 11 item 3) ------------------------------------
+    def _not_public(self, release_id: str) -> Release:
+        release = self.get(release_id)
+        if release.is_public(self.app.clock()):
+            raise Conflict(
+                f"udgivelsen {release.id} er offentliggjort; den kan ikke længere ændres"
+            )
+        if release.status == WITHDRAWN:
+            raise Conflict(f"udgivelsen {release.id} er trukket tilbage")
+        return release
+
+    def withdraw(self, release_id: str, actor: str) -> Release:
+        """Withdraw a release before its public time: it is never published (audited)."""
+        release = self._not_public(release_id)
+        self._update(release.id, actor, "release.withdraw", status=WITHDRAWN)
+        return self.get(release.id)
+
+    def reschedule(self, release_id: str, scheduled_at: dt.datetime, actor: str) -> Release:
+        """Move the public time of a release that is not public yet; never into the past."""
+        release = self._not_public(release_id)
+        if scheduled_at < self.app.clock():
+            raise Conflict("det nye tidspunkt ligger i fortiden; vælg et senere tidspunkt")
+        with self._lock, self.app.catalogue.session() as session:
+            row = session.get(ReleaseRow, release.id)
+            if row is None:
+                raise NotFound(f"udgivelsen {release.id!r} findes ikke")
+            row.scheduled_at = scheduled_at
+            record(
+                session,
+                self.app.clock(),
+                actor,
+                "release.reschedule",
+                release.id,
+                {"fra": release.scheduled_at.isoformat(), "til": scheduled_at.isoformat()},
+            )
+        self._changed()
+        return self.get(release.id)

@@ -1,10 +1,13 @@
-"""Staff pages for releases (R-PUB-1, R-PUB-4, R-GEN-4): every release and its state, the
-preview of one (tables as they will be published, revisions, the Nyt text with an editor),
-and approving it. The same actions as `handistat release ...`; forms carry the CSRF token."""
+"""Staff pages for releases (R-PUB-1, R-PUB-4, R-GEN-4): every release and its state,
+creating one, the preview of one (tables as they will be published, revisions, the Nyt text
+with an editor), and approving, rescheduling or withdrawing it before its public time. Every
+action asks for confirmation on its own page first (no JavaScript) and is audited by the
+service. The same actions as `handistat release ...`; forms carry the CSRF token."""
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,8 +16,10 @@ from handistat.accounts.resolve import require_csrf
 from handistat.api.deps import Principal
 from handistat.dissemination.access import release_service
 from handistat.dissemination.webpage import not_found, page, staff_page
-from handistat.errors import Conflict, NotFound
+from handistat.errors import Conflict, HandistatError, NotFound
 from handistat.release.pages import article_html, release_title, revision_rows
+from handistat.release.schedule import parse_schedule
+from handistat.web import danish
 
 router = APIRouter(prefix="/personale/udgivelser", include_in_schema=False)
 Staff = Annotated[Principal, Depends(staff_page)]
@@ -22,11 +27,12 @@ MAX_ARTICLE = 50_000
 
 
 @router.get("")
-def releases_page(request: Request, _: Staff) -> Response:
+def releases_page(request: Request, _: Staff, besked: str = "") -> Response:
     service = release_service(request)
     now = request.app.state.app.clock()
     rows = [(r, release_title(r), r.is_public(now)) for r in reversed(service.releases())]
-    return page(request, "personale_udgivelser.html", {"rows": rows}, private=True)
+    context = {"rows": rows, "message": besked, "year": now.year - 1}
+    return page(request, "personale_udgivelser.html", context, private=True)
 
 
 @router.get("/{release_id}")
@@ -48,7 +54,8 @@ def preview_page(request: Request, release_id: str, _: Staff, besked: str = "") 
 
 
 def _back(release_id: str, message: str) -> Response:
-    return RedirectResponse(f"/personale/udgivelser/{release_id}?besked={message}", status_code=303)
+    query = urlencode({"besked": message})
+    return RedirectResponse(f"/personale/udgivelser/{release_id}?{query}", status_code=303)
 
 
 @router.post("/{release_id}/artikel", dependencies=[Depends(require_csrf)])
@@ -67,11 +74,85 @@ def save_article(
     return _back(release_id, "Artiklen er gemt.")
 
 
-@router.post("/{release_id}/godkend", dependencies=[Depends(require_csrf)])
-def approve(request: Request, release_id: str, principal: Staff) -> Response:
+ACTIONS = {
+    "godkend": ("Godkend til offentliggørelse", "bliver offentlig {tid}."),
+    "flyt": ("Flyt tidspunktet", "flyttes fra {fra} til {tid}."),
+    "tilbagetraek": ("Træk udgivelsen tilbage", "bliver aldrig offentliggjort."),
+}
+
+
+def _confirm(
+    request: Request, title: str, text: str, action: str, fields: dict[str, str]
+) -> Response:
+    context = {"title": title, "text": text, "action": action, "fields": fields}
+    return page(request, "personale_bekraeft.html", context, private=True)
+
+
+@router.post("", dependencies=[Depends(require_csrf)])
+def create(
+    request: Request,
+    principal: Staff,
+    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
+    aar: Annotated[int, Form(ge=2000, le=2100)],
+    tidspunkt: Annotated[str, Form(max_length=16)],
+    bekraeft: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    """Create (freeze) a release; the first post shows what will be created."""
     service = release_service(request)
     try:
-        service.publish(release_id, principal.name)
-    except (Conflict, NotFound) as exc:
+        at = parse_schedule(tidspunkt, request.app.state.app.clock)
+        if bekraeft != "ja":
+            text = (
+                f"Tabellerne for {statistik.upper()} {aar} og de to år før fryses nu og "
+                f"planlægges til {danish.tidspunkt(at)}. Udgivelsen skal derefter godkendes."
+            )
+            fields = {"statistik": statistik, "aar": str(aar), "tidspunkt": tidspunkt}
+            return _confirm(request, "Dan udgivelsen", text, "/personale/udgivelser", fields)
+        release = service.create(statistik, aar, at, principal.name)
+    except HandistatError as exc:
+        return RedirectResponse(f"/personale/udgivelser?{urlencode({'besked': exc.message})}", 303)
+    return _back(release.id, f"Udgivelsen {release.id} er dannet.")
+
+
+def _act(request: Request, release_id: str, actor: str, action: str, tidspunkt: str) -> str:
+    service = release_service(request)
+    if action == "godkend":
+        service.publish(release_id, actor)
+        return "Udgivelsen er godkendt til offentliggørelse."
+    if action == "tilbagetraek":
+        service.withdraw(release_id, actor)
+        return "Udgivelsen er trukket tilbage og bliver ikke offentliggjort."
+    release = service.reschedule(
+        release_id, parse_schedule(tidspunkt, request.app.state.app.clock), actor
+    )
+    return f"Udgivelsen er flyttet til {danish.tidspunkt(release.scheduled_at)}."
+
+
+@router.post("/{release_id}/{handling}", dependencies=[Depends(require_csrf)])
+def act(
+    request: Request,
+    release_id: str,
+    handling: str,
+    principal: Staff,
+    tidspunkt: Annotated[str, Form(max_length=16)] = "",
+    bekraeft: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    """Approve, reschedule or withdraw; the first post shows the confirmation page."""
+    if handling not in ACTIONS:
+        return not_found(request, f"Handlingen {handling} findes ikke.")
+    try:
+        release = release_service(request).get(release_id)
+        if bekraeft != "ja":
+            at = release.scheduled_at
+            if handling == "flyt":
+                at = parse_schedule(tidspunkt, request.app.state.app.clock)
+            title, consequence = ACTIONS[handling]
+            text = f"Udgivelsen {release.id} " + consequence.format(
+                tid=danish.tidspunkt(at), fra=danish.tidspunkt(release.scheduled_at)
+            )
+            action = f"/personale/udgivelser/{release.id}/{handling}"
+            return _confirm(request, title, text, action, {"tidspunkt": tidspunkt})
+        message = _act(request, release.id, principal.name, handling, tidspunkt)
+    except HandistatError as exc:
         return _back(release_id, exc.message)
-    return _back(release_id, "Udgivelsen er godkendt til offentliggørelse.")
+    return _back(release_id, message)
