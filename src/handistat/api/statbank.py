@@ -25,12 +25,13 @@ from handistat.api.cache import Cached, ResponseCache
 from handistat.dissemination import metadata, output
 from handistat.dissemination.access import view_for
 from handistat.dissemination.errors import (
-    EXTRACT_NOTFOUND,
     REQUEST_LIMIT,
     REQUEST_MISSING,
     REQUEST_NOTFOUND,
     ApiError,
+    metadata_format,
     table_not_found,
+    vintage_not_public,
 )
 from handistat.dissemination.openapi import operation
 from handistat.dissemination.params import Params, parse_body
@@ -144,9 +145,7 @@ def _view(request: Request, params: Params) -> VintageView:
     try:
         return view_for(request, vintage)
     except NotFound:
-        raise ApiError(
-            EXTRACT_NOTFOUND, f"Udgivelsen findes ikke: {vintage}", f"Release not found: {vintage}"
-        ) from None
+        raise vintage_not_public(vintage) from None
 
 
 def _endpoint(work: Work) -> Callable[[Request], Any]:
@@ -166,6 +165,8 @@ def _endpoint(work: Work) -> Callable[[Request], Any]:
 
 def _json(build: Callable[[Request, Params, VintageView], Any]) -> Work:
     def work(request: Request, params: Params, view: VintageView) -> Response:
+        metadata_format(params.text("format"))
+
         def make() -> Cached:
             body = json.dumps(build(request, params, view), ensure_ascii=False).encode("utf-8")
             return body, JSON_TYPE, {}
@@ -262,7 +263,8 @@ async def unknown(request: Request) -> Response:
         f"Unknown function: {function}",
         404,
     )
-    return error_response(exc, None)
+    lang = (request.query_params.get("lang") or "da").casefold()
+    return error_response(exc, "en" if lang == "en" else "da")  # one language, Danish by default
 
 
 ROUTES: tuple[tuple[str, tuple[str, ...], Work], ...] = (

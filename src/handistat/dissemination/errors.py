@@ -58,3 +58,28 @@ def variable_not_found(variable: str) -> ApiError:
 
 def not_allowed(da: str, en: str) -> ApiError:
     return ApiError(EXTRACT_NOTALLOWED, da, en)
+
+
+def vintage_not_public(vintage: str | None) -> ApiError:
+    """An embargoed and an unknown release get the same answer (R-PUB-2, issue 12 item 6)."""
+    return ApiError(
+        EXTRACT_NOTFOUND,
+        f"Udgivelsen er ikke offentlig: {vintage}",
+        f"The release is not public: {vintage}",
+    )
+
+
+METADATA_FORMATS = ("JSON",)
+
+
+def metadata_format(name: str | None) -> str:
+    """`subjects`, `tables` and `tableinfo` answer JSON; any other `format` is refused rather
+    than silently answered in JSON (issue 12 item 10)."""
+    wanted = (name or "JSON").strip().upper()
+    if wanted not in METADATA_FORMATS:
+        raise ApiError(
+            REQUEST_MISSING,
+            f"Formatet {wanted} understøttes ikke her; brug format=JSON",
+            f"The format {wanted} is not supported here; use format=JSON",
+        )
+    return wanted

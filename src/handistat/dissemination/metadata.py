@@ -14,10 +14,12 @@ from typing import Any
 from handistat.clock import COPENHAGEN
 from handistat.dissemination.errors import EXTRACT_NOTFOUND, ApiError
 from handistat.release.vintages import PublicTable, VintageView
+from handistat.tables.cube import Cube
 from handistat.tables.formats._common import (
     code_text,
     dimension_text,
     in_lang,
+    join_words,
     table_label,
     table_text,
     unit_text,
@@ -72,12 +74,21 @@ def local_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(COPENHAGEN).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def list_text(cube: Cube, lang: str) -> str:
+    """The table's text in lists: its title by the variables other than time, so that tables
+    of one statistic read differently (``... efter kommune, indsats og køn``; issue 12 item 10).
+    """
+    others = [dimension_text(d, lang) for d in cube.dimensions if not d.time]
+    by = " by " if lang == "en" else " efter "
+    return table_text(cube, lang) + (by + join_words(others, lang) if others else "")
+
+
 def table_item(table: PublicTable, lang: str) -> dict[str, Any]:
     cube = table.cube
     periods = table.time_dimension.code_ids()
     return {
         "id": cube.table_id.upper(),
-        "text": table_text(cube, lang),
+        "text": list_text(cube, lang),
         "unit": unit_text(cube, lang),
         "updated": local_stamp(table.updated),
         "firstPeriod": periods[0],
@@ -192,7 +203,7 @@ def tableinfo(table: PublicTable, lang: str, documentation_url: str) -> dict[str
         variables.append(variable)
     return {
         "id": cube.table_id.upper(),
-        "text": table_text(cube, lang),
+        "text": list_text(cube, lang),
         "description": table_label(cube, lang),
         "unit": unit_text(cube, lang),
         "suppressedDataValue": "0",

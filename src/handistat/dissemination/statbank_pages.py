@@ -64,6 +64,10 @@ def subjects_page(request: Request, q: str = "") -> Response:
 class Missing(Exception):
     """What the reader is told when a table (or a version of it) cannot be shown."""
 
+    def __init__(self, message: str, heading: str = "Siden findes ikke") -> None:
+        super().__init__(message)
+        self.heading = heading
+
 
 def _table(request: Request, table_id: str, vintage: str | None) -> tuple[VintageView, PublicTable]:
     """The table now or in a vintage. An embargoed and an unknown vintage get the same
@@ -73,7 +77,8 @@ def _table(request: Request, table_id: str, vintage: str | None) -> tuple[Vintag
     except NotFound:
         raise Missing(
             f"Versionen {vintage} af tabellen {table_id} er ikke offentlig. "
-            "Se de offentliggjorte udgivelser i udgivelseskalenderen."
+            "Se de offentliggjorte udgivelser i udgivelseskalenderen.",
+            "Versionen er ikke offentlig",
         ) from None
     try:
         return view, view.table(table_id)
@@ -87,7 +92,7 @@ def choose_page(request: Request, table_id: str, vintage: Vintage = None) -> Res
     try:
         view, table = _table(request, table_id, vintage)
     except Missing as exc:
-        return not_found(request, str(exc))
+        return not_found(request, str(exc), exc.heading)
     chosen, searches = web_selections(request.query_params.multi_items(), table.cube)
     return _chooser(request, view, table, chosen, searches, vintage)
 
@@ -126,7 +131,7 @@ def table_page(request: Request, table_id: str, vintage: Vintage = None) -> Resp
     try:
         view, table = _table(request, table_id, vintage)
     except Missing as exc:
-        return not_found(request, str(exc))
+        return not_found(request, str(exc), exc.heading)
     chosen, searches = web_selections(request.query_params.multi_items(), table.cube)
     selections = {k.casefold(): (k, v) for k, v in chosen.items()}
     try:
@@ -160,7 +165,7 @@ def download(request: Request, table_id: str, fmt: str, vintage: Vintage = None)
     try:
         view, table = _table(request, table_id, vintage)
     except Missing as exc:
-        return not_found(request, str(exc))
+        return not_found(request, str(exc), exc.heading)
     try:
         fmt_name = output.parse_format(fmt)
         if fmt_name not in output.DOWNLOADS:

@@ -40,9 +40,10 @@ def page(
     return response
 
 
-def not_found(request: Request, message: str) -> Response:
+def not_found(request: Request, message: str, heading: str = "Siden findes ikke") -> Response:
     """Missing and embargoed look the same (R-PUB-2)."""
-    return page(request, "fejl.html", {"status": 404, "message": message}, status=404)
+    context = {"status": 404, "message": message, "heading": heading}
+    return page(request, "fejl.html", context, status=404)
 
 
 def staff_page(request: Request) -> Principal:

@@ -72,7 +72,7 @@ def test_bundle_has_statbanks_shape() -> None:
     assert contents["label"] == "Indhold"
     assert contents["category"]["index"] == {"HANDBU01": 0}
     assert dataset["label"] == (
-        "Disability interventions for children aged 0-17 by municipality, Indhold and time"
+        "Disability interventions for children aged 0-17 by municipality and time"
     )
     assert dataset["source"] == "Statistics Denmark"
     assert dataset["value"] == [12345, None, 0, 7]
@@ -92,7 +92,10 @@ def test_dataset_2_0_known_cube() -> None:
     assert document["role"]["time"] == ["Tid"]
     assert document["status"] == {"9": "..", "11": ".."}
     assert document["note"] == list(handbu04_like().notes)
-    assert document["label"].endswith("efter indsats, køn, Indhold og tid")
+    # Issue 12 item 10: the label reads as a sentence, without the contents variable.
+    assert document["label"] == (
+        "Handicapindsatser til børn og unge mellem 0-17 år efter indsats, køn og tid"
+    )
 
 
 def test_dataset_2_0_passes_a_jsonstat_validator() -> None:

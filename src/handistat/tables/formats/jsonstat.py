@@ -127,7 +127,7 @@ class JsonStat1Format:
         dimension["role"] = roles(cube)
         dataset: JsonObject = {
             "dimension": dimension,
-            "label": table_label(cube, lang, include_contents=True),
+            "label": table_label(cube, lang),  # as Statbank: no "Indhold" in the sentence
             "source": SOURCE_TEXT[lang],
         }
         if self.updated is not None:

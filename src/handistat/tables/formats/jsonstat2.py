@@ -46,7 +46,7 @@ class JsonStat2Format:
         dataset: JsonObject = {
             "version": "2.0",
             "class": "dataset",
-            "label": table_label(cube, lang, include_contents=True),
+            "label": table_label(cube, lang),  # as Statbank: no "Indhold" in the sentence
             "source": SOURCE_TEXT[lang],
         }
         if self.updated is not None:
