@@ -64,8 +64,8 @@ def test_excluded_municipality_shows_dots_and_notes() -> None:  # R-VAL-5, R-SDC
     assert any("København (101) har ikke godkendt" in n for n in table.cube.notes)
     assert any("Frederiksberg (147) er udeladt" in n for n in table.cube.notes)
     text = " ".join(municipality_section(decisions))
-    assert "har ikke godkendt: København (afviste listen)" in text
-    assert "er udeladt: Frederiksberg (store afvigelser)" in text
+    assert "har ikke godkendt dem: København (afviste listen)" in text
+    assert "Udeladt af tallene: Frederiksberg (store afvigelser)" in text
     assert "forelå ikke" in municipality_section({"source": "ingen", "kommuner": {}})[0]
 
 

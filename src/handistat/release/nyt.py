@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handistat.release.artefact import FrozenTable
-from handistat.release.decisions import EXCLUDED, NOT_APPROVED
+from handistat.release.decisions import APPROVED, EXCLUDED, NOT_APPROVED
 
 FIGURE = "[[figur]]"
 SOURCE_TABLE = "HANDBU04"  # INDSATSER × ALDER × KØN × Tid: every national figure the text uses
@@ -89,22 +89,41 @@ def change_sentence(now: int | None, before: int | None, year: str | None) -> st
 
 
 def municipality_section(decisions: Mapping[str, Any]) -> list[str]:
+    """A summary, not a list of 97 names (issue 11 item 4): how many approved, how many did
+    not (named only when few), and every excluded municipality with its reason."""
     kommuner: Mapping[str, Mapping[str, str]] = decisions.get("kommuner", {})
     if decisions.get("source") != "godkendelse":
         return [
             "Oplysninger om kommunernes godkendelse af tallene forelå ikke, da udgivelsen "
             "blev dannet. Alle kommuners indberetninger indgår."
         ]
-    lines = []
-    for status, heading in ((NOT_APPROVED, "har ikke godkendt"), (EXCLUDED, "er udeladt")):
-        names = [
-            f"{d.get('navn') or k}" + (f" ({d['note']})" if d.get("note") else "")
+
+    def names(status: str, with_note: bool) -> list[str]:
+        return [
+            f"{d.get('navn') or k}" + (f" ({d['note']})" if with_note and d.get("note") else "")
             for k, d in sorted(kommuner.items())
             if d["status"] == status
         ]
-        if names:
-            lines.append(f"Følgende kommuner {heading}: {', '.join(names)}.")
-    return lines or ["Alle kommuner har godkendt tallene."]
+
+    approved = sum(1 for d in kommuner.values() if d["status"] == APPROVED)
+    not_approved, excluded = names(NOT_APPROVED, True), names(EXCLUDED, True)
+    if not not_approved and not excluded:
+        return ["Alle kommuner har godkendt tallene."]
+    lines = [f"{approved} af {len(kommuner)} kommuner har godkendt tallene."]
+    if not_approved:
+        many = len(not_approved) > 5
+        who = "" if many else f": {_listed(not_approved)}"
+        lines.append(
+            f"{len(not_approved)} {'kommune' if len(not_approved) == 1 else 'kommuner'} har "
+            f"ikke godkendt dem{who}; deres tal indgår som indberettet."
+        )
+    if excluded:
+        lines.append(f"Udeladt af tallene: {_listed(excluded)}.")
+    return [" ".join(lines)]
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def draft_article(
