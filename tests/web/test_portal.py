@@ -56,8 +56,18 @@ def test_upload_shows_the_report_at_once(officer: TestClient) -> None:
             f"101;a;{CHILD_101};SEL32;2025-01-01;;", f"101;b;{CHILD_101};SEL99;2025-01-01;;"
         ),
     )
-    assert "Delvist modtaget" in page and "UNKNOWN_CODE" in page
-    assert "1 rækker modtaget, 1 rækker afvist" in page
+    # issue 11 items 7 and 12: Danish first, no English code, singular, case id, Ret, CSV
+    assert "Delvist modtaget: 1 række modtaget, 1 række afvist" in page
+    assert "UNKNOWN_CODE" not in page and "rækker afvist" not in page
+    assert "<strong>Ukendt kode</strong>" in page
+    assert "en af BL32, BL82.4" in page or "en af " in page.split("Ukendt kode")[1][:400]
+    assert "<td>b</td>" in page, "the case id of the rejected row"
+    assert 'href="/portal/indberetning?kommune=101&amp;indsats_id=b">Ret</a>' in page
+    rejected = officer.get("/portal/leverancer/1/afviste.csv")
+    lines = rejected.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "kommune;indsats_id;cpr;paragraf;startdato;slutdato;status;fejl"
+    assert lines[1].startswith(f"101;b;{CHILD_101};SEL99;2025-01-01;;")
+    assert lines[1].endswith("Paragraf: Ukendt kode") and len(lines) == 2
     listing = officer.get("/portal/leverancer").text
     assert "/portal/leverancer/1" in listing
     assert officer.get("/portal/leverancer/1").status_code == 200
@@ -84,7 +94,7 @@ def test_xlsx_is_converted_and_the_original_kept(site: Site, officer: TestClient
         ]
     )
     page = upload(officer, "../../etc/lev.xlsx", content)
-    assert "1 rækker modtaget, 0 rækker afvist" in page
+    assert "Modtaget: 1 række." in page
     assert "lev.xlsx" in page and "../" not in page.split("Oprindelig fil")[1][:80]
     with site.app.catalogue.session() as s:
         original = s.query(UploadOriginal).one()
@@ -109,7 +119,7 @@ def test_genbrug_upload_with_header_fields(officer: TestClient) -> None:
         kildesystem="Hjælpemiddel",
         udtraeksdato="2026-01-31",
     )
-    assert "1 rækker modtaget" in page
+    assert "Modtaget: 1 række." in page
     assert "Afvist" in upload(
         officer, "g.csv", body, statistik="genbrug", kildesystem="", udtraeksdato="2026-01-31"
     )

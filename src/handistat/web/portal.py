@@ -6,7 +6,8 @@ ever shown (pages about a municipality check it; deliveries of others are 404).
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
@@ -32,6 +33,10 @@ from handistat.web.portal_pages import (
     safe_next,
 )
 from handistat.web.portal_upload import receive_upload
+from handistat.web.report_texts import error_view, raw_rows, rejected_csv
+
+if TYPE_CHECKING:
+    from handistat.app import App
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 Person = Annotated[Principal, Depends(page_principal)]
@@ -157,7 +162,53 @@ def upload(
         principal,
         kommune=chosen,
         report=report,
+        error_rows=error_views(application, principal, report),
         title="Modtagelsesrapport",
+    )
+
+
+def _raw_path(application: App, principal: Principal, report: dict[str, Any]) -> Path | None:
+    delivery_id = report.get("delivery_id")
+    if not delivery_id:
+        return None
+    try:
+        found = get_visible(application.intake, principal, int(delivery_id))
+    except NotFound:
+        return None
+    if found.media_type.startswith("application/json"):
+        return None
+    return RawZone(application.settings.raw_zone).path_of(found.sha256)
+
+
+def error_views(
+    application: App, principal: Principal, report: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The report's errors in Danish words, with each row's case id (issue 11 item 7)."""
+    errors = list(report.get("errors") or [])[:500]
+    rows = raw_rows(
+        _raw_path(application, principal, report), {int(e.get("row", 0)) for e in errors}
+    )
+    return [error_view(e, rows) for e in errors]
+
+
+@router.get("/leverancer/{delivery_id}/afviste.csv")
+def rejected_rows(request: Request, principal: Person, delivery_id: RowId) -> Response:
+    """The rejected rows of a delivery as CSV, to fix and send again."""
+    application = get_app(request)
+    try:
+        found = get_visible(application.intake, principal, delivery_id)
+    except NotFound as exc:
+        raise PageNotFound(exc.message) from None
+    errors = list(found.report.get("errors") or [])
+    path = _raw_path(application, principal, {"delivery_id": found.id})
+    rows = raw_rows(path, {int(e["row"]) for e in errors})
+    AuditLog(application.catalogue, application.clock).log(
+        principal.name, "delivery.downloaded", f"afviste rækker, leverance {found.id}"
+    )
+    return StreamingResponse(
+        rejected_csv(rows, errors),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="afviste-{found.id}.csv"'},
     )
 
 
@@ -200,6 +251,7 @@ def delivery(
         kommune=chosen,
         delivery=found,
         report=found.report,
+        error_rows=error_views(get_app(request), principal, found.report),
         title=f"Leverance {found.id}",
     )
 
