@@ -16,11 +16,15 @@ app = typer.Typer(help="API tokens for municipal systems.", no_args_is_help=True
 def create(
     kommune: Annotated[list[str], typer.Option("--kommune", help="municipality code (repeat)")],
     navn: Annotated[str, typer.Option("--navn", help="who uses it, e.g. the vendor")] = "fagsystem",
+    eier: Annotated[
+        str | None, typer.Option("--eier", help="e-mail of the person answerable for it")
+    ] = None,
 ) -> None:
-    """Create an API token; it is printed once, alone on the last line, and stored hashed."""
+    """Create an API token; it is printed once, alone on the last line, and stored hashed.
+    With --eier the token stops working when that user is deactivated."""
     application = ready_app()
     with errors():
-        token, token_id = accounts(application).create_token(kommune, navn, CLI_ACTOR)
+        token, token_id = accounts(application).create_token(kommune, navn, CLI_ACTOR, eier)
     out.print(f"token {token_id} ({navn}) til kommune {', '.join(sorted(set(kommune)))}:")
     typer.echo(token)
 

@@ -39,6 +39,8 @@ class ApiToken(Base):
     kommuner: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("account_user.id"), default=None)
+    """The person answerable for it (optional; migration 0030): deactivating them revokes it."""
 
 
 class WebSession(Base):

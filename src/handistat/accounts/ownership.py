@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from handistat.accounts.models import DeliveryOwner
-from handistat.api.deps import Principal, Role
+from handistat.accounts.principal import Principal, Role
 from handistat.audit import utc
 from handistat.errors import NotFound
 from handistat.intake.policies import GENBRUG_POLICY, HANDBU_POLICY

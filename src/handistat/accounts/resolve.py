@@ -15,7 +15,7 @@ from handistat.accounts.service import Accounts
 from handistat.errors import NotAuthenticated, NotAuthorised, NotFound
 
 if TYPE_CHECKING:
-    from handistat.api.deps import Principal
+    from handistat.accounts.principal import Principal
     from handistat.app import App
 
 SESSION_COOKIE = "handistat_session"

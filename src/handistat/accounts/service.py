@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handistat.accounts import crypto
 from handistat.accounts.models import ApiToken, LoginFailure, User, WebSession
-from handistat.api.deps import STAFF_ROLES, Principal, Role
+from handistat.accounts.principal import STAFF_ROLES, Principal, Role
 from handistat.audit import record, utc
 from handistat.clock import Clock
 from handistat.errors import Conflict, HandistatError, NotAuthenticated, UsageError
@@ -212,19 +212,29 @@ class Accounts:
                 record(s, now, user.email if user else "?", "logout", "session")
 
     # API tokens ----------------------------------------------------------------------------------
-    def create_token(self, kommuner: Iterable[str], name: str, actor: str) -> tuple[str, int]:
-        """A new token (returned once, stored hashed) and its id."""
+    def create_token(
+        self, kommuner: Iterable[str], name: str, actor: str, owner: str | None = None
+    ) -> tuple[str, int]:
+        """A new token (returned once, stored hashed) and its id; `owner`: the e-mail of the
+        person answerable for it (deactivating them revokes it)."""
         listed = check_kommuner(kommuner)
         if not listed:
             raise UsageError("et token skal have mindst én kommune (--kommune)")
         token, now = crypto.new_api_token(), self.clock()
         with self.catalogue.session() as s:
+            owner_id = None
+            if owner is not None:
+                person = s.scalar(select(User).where(User.email == owner.strip().lower()))
+                if person is None or not person.active:
+                    raise UsageError(f"ejeren {owner} er ikke en aktiv bruger")
+                owner_id = person.id
             row = ApiToken(
                 name=name[:200],
                 token_hash=crypto.sha256(token),
                 kommuner=list(listed),
                 created_at=now,
                 revoked_at=None,
+                owner_id=owner_id,
             )
             s.add(row)
             s.flush()
@@ -237,6 +247,9 @@ class Accounts:
         with self.catalogue.session() as s:
             found = s.scalar(select(ApiToken).where(ApiToken.token_hash == crypto.sha256(token)))
             if found is None or found.revoked_at is not None:
+                return None
+            owner = s.get(User, found.owner_id) if found.owner_id is not None else None
+            if owner is not None and not owner.active:
                 return None
             return Principal(token_name(found), Role.SYSTEM, frozenset(found.kommuner))
 

@@ -59,7 +59,7 @@ def create_app(application: App) -> FastAPI:
     install_log_masking()  # no CPR in any log line, uvicorn's access log included (R-CPR-5)
     from handistat.accounts.http import install_accounts
     from handistat.api import deliveries, statbank
-    from handistat.web import portal, public, staff
+    from handistat.web import portal, public, staff, staff_users
 
     api = FastAPI(
         title="handistat",
@@ -72,7 +72,7 @@ def create_app(application: App) -> FastAPI:
     install_error_handlers(api)
     install_docs(api)
     install_accounts(api, application)
-    for module in (deliveries, statbank, portal, staff, public):
+    for module in (deliveries, statbank, portal, staff, staff_users, public):
         api.include_router(module.router)
     static = Path(__file__).parent.parent / "web" / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")

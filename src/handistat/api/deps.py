@@ -1,44 +1,28 @@
 """Request dependencies shared by every router: the App, and who is asking.
 
-`Principal` is the one notion of an authenticated caller (a person with a session or a system
-with an API token); routers ask for it through these functions and never look at cookies or
+`Principal` (defined in `accounts.principal`, re-exported here) is the one notion of an
+authenticated caller; routers ask for it through these functions and never look at cookies or
 headers themselves.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
 from fastapi import Request
 
+from handistat.accounts.principal import STAFF_ROLES, Principal, Role
 from handistat.app import App
 from handistat.errors import NotAuthenticated, NotAuthorised
 
-
-class Role(StrEnum):
-    SAGSBEHANDLER = "sagsbehandler"  # municipal case officer
-    PERSONALE = "personale"  # statistics office staff
-    ADMIN = "admin"
-    SYSTEM = "system"  # a municipality's system with an API token
-
-
-STAFF_ROLES = frozenset({Role.PERSONALE, Role.ADMIN})
-
-
-@dataclass(frozen=True)
-class Principal:
-    name: str
-    role: Role
-    kommuner: frozenset[str] | None
-    """The municipalities it may act for; None: all (staff)."""
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
-    def may_act_for(self, kommune: str) -> bool:
-        return self.kommuner is None or kommune in self.kommuner
+__all__ = [
+    "STAFF_ROLES",
+    "Principal",
+    "Role",
+    "current_principal",
+    "get_app",
+    "require_kommune",
+    "require_principal",
+    "require_staff",
+]
 
 
 def get_app(request: Request) -> App:
