@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handistat.errors import SettingsInvalid
+from handistat.publisher import Publisher
 
 
 class Settings(BaseSettings):
@@ -48,6 +49,9 @@ class Settings(BaseSettings):
         default=3, ge=1, description="R-SDC-3: a primary cell's audit interval is at least p wide"
     )
     timezone: str = "Europe/Copenhagen"
+    publisher: Publisher = Field(
+        default_factory=Publisher, description="source and contact in every public output"
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -210,7 +210,7 @@ def _table(request: Request, params: Params, view: VintageView) -> PublicTable:
 def tableinfo(request: Request, params: Params, view: VintageView) -> Any:
     found = _table(request, params, view)
     docs = f"{str(request.base_url).rstrip('/')}/dokumentation/{found.table.statistic}"
-    return metadata.tableinfo(found, _lang(params), docs)
+    return metadata.tableinfo(found, _lang(params), docs, request.app.state.app.settings.publisher)
 
 
 def _descending(params: Params) -> bool:
@@ -237,6 +237,7 @@ def data(request: Request, params: Params, view: VintageView) -> Response:
         params.text("valuePresentation"),
         params.text("delimiter") or "Semicolon",
         params.flag("allowCodeOverrideInColumnNames"),
+        publisher=request.app.state.app.settings.publisher,
     )
     extract = Extract(
         params.selections(DATA_PARAMS),

@@ -13,6 +13,7 @@ from typing import Any
 
 from handistat.clock import COPENHAGEN
 from handistat.dissemination.errors import EXTRACT_NOTFOUND, ApiError
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.release.vintages import PublicTable, VintageView
 from handistat.tables.cube import Cube
 from handistat.tables.formats._common import (
@@ -26,7 +27,6 @@ from handistat.tables.formats._common import (
 )
 
 MAPS = {"KOMMUNEDK": "denmark_municipality_07", "LANDSDEL": "denmark_landsdel_07"}
-CONTACT = {"name": "handistat", "phone": "", "mail": ""}
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,17 @@ def subjects_body(
     return nodes
 
 
-def tableinfo(table: PublicTable, lang: str, documentation_url: str) -> dict[str, Any]:
+def contacts(publisher: Publisher) -> list[dict[str, str]]:
+    """Statbank's ``contacts`` from the one publisher setting (issue 12 item 8)."""
+    return [{"name": publisher.contact, "phone": publisher.phone, "mail": publisher.mail}]
+
+
+def tableinfo(
+    table: PublicTable,
+    lang: str,
+    documentation_url: str,
+    publisher: Publisher = DEFAULT_PUBLISHER,
+) -> dict[str, Any]:
     cube = table.cube
     variables = []
     for dim in cube.dimensions:
@@ -209,7 +219,7 @@ def tableinfo(table: PublicTable, lang: str, documentation_url: str) -> dict[str
         "suppressedDataValue": "0",
         "updated": local_stamp(table.updated),
         "active": True,
-        "contacts": [CONTACT],
+        "contacts": contacts(publisher),
         "documentation": {"id": table.table.statistic, "url": documentation_url},
         "footnote": "\n".join(cube.notes) or None,
         "variables": variables,

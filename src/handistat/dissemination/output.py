@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from handistat.dissemination.errors import REQUEST_MISSING, ApiError
 from handistat.dissemination.metadata import subject_of
+from handistat.dissemination.notes import with_applicable_notes
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.release.vintages import PublicTable
 from handistat.tables.cube import Cube
 from handistat.tables.formats import BULK, FormatError, get_format, parse_value_layout, render
@@ -38,6 +40,8 @@ class Output:
     code_override: bool = False
     bom: bool = False
     """The API leaves the BOM out (docs/decisions/api-csv-without-bom.md); files keep it."""
+    publisher: Publisher = DEFAULT_PUBLISHER
+    """The one publisher setting (source, contact) for the formats that name it."""
 
 
 def parse_format(name: str | None) -> str:
@@ -65,11 +69,12 @@ def _options(output: Output, table: PublicTable) -> dict[str, object]:
             "code_override_in_column_names": output.code_override,
         }
     if fmt in {"JSONSTAT", "JSONSTAT2", "XLSX"}:
-        return {"updated": table.updated}
+        return {"updated": table.updated, "publisher": output.publisher}
     if fmt == "PX":
         subject = subject_of(table.table.statistic)
         return {
             "updated": table.updated,
+            "publisher": output.publisher,
             "subject_code": subject.id if subject else "",
             "subject_area": subject.text if subject else "",
         }
@@ -83,9 +88,10 @@ def _layout(output: Output) -> str | None:
 
 
 def write(cube: Cube, table: PublicTable, output: Output) -> bytes:
+    """The cube in the asked format, with only the notes about the periods it holds."""
     try:
         return render(
-            cube,
+            with_applicable_notes(cube),
             output.format,
             lang=output.lang,
             value_layout=_layout(output),
@@ -103,4 +109,4 @@ def stream(cube: Cube, table: PublicTable, output: Output) -> Iterator[bytes]:
         fmt = with_options(BULK, **_options(output, table))
     except FormatError as exc:
         raise ApiError(REQUEST_MISSING, str(exc), str(exc)) from None
-    return fmt.stream(cube, lang=output.lang, value_layout=layout)
+    return fmt.stream(with_applicable_notes(cube), lang=output.lang, value_layout=layout)

@@ -172,7 +172,8 @@ def download(request: Request, table_id: str, fmt: str, vintage: Vintage = None)
             raise NotFound(fmt)
         chosen, _ = web_selections(request.query_params.multi_items(), table.cube)
         cube = extract_cube(table.table, Extract({k.casefold(): (k, v) for k, v in chosen.items()}))
-        body = output.write(cube, table, output.Output(fmt_name, bom=True))
+        publisher = request.app.state.app.settings.publisher
+        body = output.write(cube, table, output.Output(fmt_name, bom=True, publisher=publisher))
     except (NotFound, ApiError):
         return not_found(request, f"Filen {table_id}.{fmt} findes ikke.")
     t = table.cube.table_id.upper()

@@ -67,7 +67,8 @@ def article_html(service: ReleaseService, release: Release, text: str) -> Markup
         labels, counts, title = found
         figure = (
             f'<figure class="chart">{bar_chart(labels, counts, title, "Indsats")}'
-            f"<figcaption>{title}. Kilde: handistat, udgivelse {release.id}.</figcaption></figure>"
+            f"<figcaption>{title}. Kilde: {service.app.settings.publisher.name}, "
+            f"udgivelse {release.id}.</figcaption></figure>"
         )
     return Markup(html.replace(_FIGURE_HTML, figure))
 

@@ -59,7 +59,12 @@ def test_two_by_two_sheet() -> None:
         ("København", "2023", 7),
     ]
     notes = [r[0] for r in rows[6:] if r[0] is not None]
-    assert notes == ["Kilde: Danmarks Statistik", "Noter:", *two_by_two().notes]
+    assert notes == [
+        "Kilde: Danmarks Statistik",
+        "Kontakt: Danmarks Statistik, Sociale forhold, +45 39 17 39 17, dst@dst.dk",
+        "Noter:",
+        *two_by_two().notes,
+    ]
 
 
 def test_english_and_codes() -> None:

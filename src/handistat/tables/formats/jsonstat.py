@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.tables.cube import Cube, CubeDimension
 
 from ._common import (
     CONTENTS_ID,
     CONTENTS_TEXT,
-    SOURCE_TEXT,
     FormatError,
     code_text,
     dimension_text,
@@ -115,6 +115,7 @@ class JsonStat1Format:
     media_type: str = "text/json; charset=utf-8"
     extension: str = "json"
     updated: datetime | None = None
+    publisher: Publisher = DEFAULT_PUBLISHER
 
     def write(self, cube: Cube, *, lang: str = "da", value_layout: str = "code") -> bytes:
         """Codes and texts are both in JSON-stat, so `value_layout` changes nothing."""
@@ -128,7 +129,7 @@ class JsonStat1Format:
         dataset: JsonObject = {
             "dimension": dimension,
             "label": table_label(cube, lang),  # as Statbank: no "Indhold" in the sentence
-            "source": SOURCE_TEXT[lang],
+            "source": self.publisher.source(lang),
         }
         if self.updated is not None:
             dataset["updated"] = updated_text(self.updated)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.tables.cube import SUPPRESSED, Cube
 
-from ._common import CONTENTS_ID, SOURCE_TEXT, parse_lang, parse_value_layout, table_label
+from ._common import CONTENTS_ID, parse_lang, parse_value_layout, table_label
 from .jsonstat import (
     JsonObject,
     check_dimension_ids,
@@ -37,6 +38,7 @@ class JsonStat2Format:
     media_type: str = "application/json; charset=utf-8"
     extension: str = "json"
     updated: datetime | None = None
+    publisher: Publisher = DEFAULT_PUBLISHER
 
     def write(self, cube: Cube, *, lang: str = "da", value_layout: str = "code") -> bytes:
         """Codes and texts are both in JSON-stat, so `value_layout` changes nothing."""
@@ -47,7 +49,7 @@ class JsonStat2Format:
             "version": "2.0",
             "class": "dataset",
             "label": table_label(cube, lang),  # as Statbank: no "Indhold" in the sentence
-            "source": SOURCE_TEXT[lang],
+            "source": self.publisher.source(lang),
         }
         if self.updated is not None:
             dataset["updated"] = updated_text(self.updated)
@@ -62,7 +64,10 @@ class JsonStat2Format:
             dataset["status"] = suppressed
         if cube.notes:
             dataset["note"] = list(cube.notes)
-        dataset["extension"] = {"table": cube.table_id.upper(), "contact": cube.contact}
+        dataset["extension"] = {
+            "table": cube.table_id.upper(),
+            "contact": self.publisher.contact_line(),
+        }
         return to_json_bytes(dataset)
 
 

@@ -15,10 +15,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.tables.cube import SUPPRESSED, Cube, CubeDimension
 
 from ._common import (
-    SOURCE_TEXT,
     FormatError,
     code_text,
     dimension_text,
@@ -93,6 +93,7 @@ class PxFormat:
     extension: str = "px"
     encoding: str = "windows-1252"
     subject_code: str = ""
+    publisher: Publisher = DEFAULT_PUBLISHER
     subject_area: str = ""
     updated: datetime | None = None
 
@@ -144,8 +145,8 @@ class PxFormat:
             stamp = self.updated.astimezone(UTC) if self.updated.tzinfo else self.updated
             lines.append(keyword("LAST-UPDATED", quote(stamp.strftime("%Y%m%d %H:%M"))))
         lines += [
-            keyword("SOURCE", quote(SOURCE_TEXT[lang])),
-            keyword("CONTACT", quote(cube.contact)),
+            keyword("SOURCE", quote(self.publisher.source(lang))),
+            keyword("CONTACT", quote(self.publisher.contact_line())),
         ]
         if cube.notes:
             # One NOTE: PX readers keep the last of several; `#` is PX's line break in notes.

@@ -19,11 +19,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
+from handistat.publisher import DEFAULT_PUBLISHER, Publisher
 from handistat.tables.cube import SUPPRESSED, Cube
 from handistat.tables.formats.xlsx_table import write_table_sheet
 
 from ._common import (
-    SOURCE_TEXT,
     cell_labels,
     dimension_text,
     parse_lang,
@@ -42,6 +42,7 @@ _UNKNOWN_TIME = datetime(*_ZIP_TIME)  # without `updated`: a fixed time, not the
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _NOTES_HEADING = {"da": "Noter", "en": "Notes"}
 _SOURCE_HEADING = {"da": "Kilde", "en": "Source"}
+_CONTACT_HEADING = {"da": "Kontakt", "en": "Contact"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class XlsxFormat:
     media_type: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     extension: str = "xlsx"
     updated: datetime | None = None
+    publisher: Publisher = DEFAULT_PUBLISHER
 
     def write(self, cube: Cube, *, lang: str = "da", value_layout: str = "text") -> bytes:
         """Texts by default (a sheet is for reading); `code` and `code_and_text` also work."""
@@ -72,15 +74,16 @@ class XlsxFormat:
                 sheet.cell(row, column, labels[column - 1][code])
             sheet.cell(row, len(key) + 1, SUPPRESSED if value is None else value)
         self.write_notes(sheet, cube, lang, row + 2)
-        book.properties.creator = cube.contact
+        book.properties.creator = self.publisher.name
         stamp = _naive_utc(self.updated) if self.updated is not None else _UNKNOWN_TIME
         book.properties.created = stamp
         book.properties.modified = stamp
         return _save(book)
 
-    @staticmethod
-    def write_notes(sheet: Any, cube: Cube, lang: str, row: int) -> None:
-        lines = [f"{_SOURCE_HEADING[lang]}: {SOURCE_TEXT[lang]}"]
+    def write_notes(self, sheet: Any, cube: Cube, lang: str, row: int) -> None:
+        publisher = self.publisher
+        lines = [f"{_SOURCE_HEADING[lang]}: {publisher.source(lang)}"]
+        lines.append(f"{_CONTACT_HEADING[lang]}: {publisher.contact_line()}")
         if cube.notes:
             lines += [f"{_NOTES_HEADING[lang]}:", *cube.notes]
         for offset, line in enumerate(lines):

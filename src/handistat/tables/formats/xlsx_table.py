@@ -43,9 +43,7 @@ def write_table_sheet(sheet: Any, cube: Cube, lang: str, value_layout: str) -> i
     )
     sheet.cell(UNIT_ROW, 1, f"{_UNIT[lang]}: {unit_text(cube, lang)}")
     for place, dim in enumerate(stub, start=1):
-        sheet.cell(HEADER_ROW, place, dimension_text(dim, lang).capitalize()).font = Font(
-            bold=True
-        )
+        sheet.cell(HEADER_ROW, place, dimension_text(dim, lang).capitalize()).font = Font(bold=True)
     for offset, code in enumerate(columns):
         text = code_label(code, layout, lang) if head else code.text
         cell = sheet.cell(HEADER_ROW, len(stub) + 1 + offset, text)
