@@ -5,12 +5,19 @@ municipality against the national rate, and flags for large changes.
 Counted like the published tables (distinct children per cell, so types do not add up to the
 total). The approved part (`tal`) is the municipality's own figures for the year only; last
 year and the national rate are context and may move without asking again.
+
+Embargo (R-PUB-2, issue 13 item 9): every municipality sees the national rate, so it must be a
+figure already public. The live register's national count times the (public) child population
+gave the embargoed national figure exactly; the rate is therefore only shown when the caller
+passes the public national count (`public_national`: year → children, from a public release);
+without one it is None and no rate flag is raised.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from handistat.approval.declarations import (
@@ -102,15 +109,21 @@ def flags(figures: dict[str, Any], year: int, flagging: Flagging = FLAGGING) -> 
 
 
 def validation_lists(
-    warehouse: Warehouse, year: int, today: dt.date
+    warehouse: Warehouse,
+    year: int,
+    today: dt.date,
+    public_national: Mapping[int, int] | None = None,
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    """The validation list of every municipality for `year` ({(kommune, ""): figures})."""
+    """The validation list of every municipality for `year` ({(kommune, ""): figures}).
+
+    `public_national`: the national number of children per year as already published; the
+    national rate is shown only from it, never from the live register (embargo)."""
     if not warehouse.has_table("handbu_enheder"):
         return {}
     counts = _nested(warehouse.query(counts_sql((year - 1, year))).to_pylist())
     residents = _residents(warehouse, year)
-    national = counts.get((year, "000"), {}).get(TOTAL, {}).get("boern", 0)
-    national_rate = rate(national, residents.get("000"))
+    published = (public_national or {}).get(year)
+    national_rate = rate(published, residents.get("000")) if published is not None else None
     lists = {}
     for kommune in municipalities():
         now = counts.get((year, kommune.kode), {})

@@ -1,0 +1,58 @@
+"""The validation lists must not reveal the embargoed national figure (issue 13 item 9;
+R-PUB-2, R-VAL-1): a municipality's list shows its own figures and only public ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from handistat.app import App
+from handistat.approval.handbu import validation_lists
+from handistat.approval.workflow import Workflow
+from handistat.intake.policies import HANDBU_POLICY
+from handistat.register.process import process_handbu
+from tests.accounts.helpers import CHILD_101, CHILD_101B, CHILD_147, load_people, make_site
+from tests.conftest import deliver_handbu
+
+TODAY = dt.date(2026, 3, 2)
+
+
+def _build(app: App, tmp_path: Path) -> None:
+    load_people(app, tmp_path / "pop")
+    deliver_handbu(
+        app,
+        f"101;a;{CHILD_101};SEL32;2025-01-01;;\n"
+        f"101;b;{CHILD_101B};SEL36;2025-02-01;2025-03-01;\n"
+        f"147;c;{CHILD_147};SEL32;2025-05-01;;",
+    )
+    process_handbu(app.intake, app.warehouse, HANDBU_POLICY, [2024, 2025])
+
+
+def test_no_national_rate_from_the_live_register(app: App, tmp_path: Path) -> None:
+    _build(app, tmp_path)
+    own = validation_lists(app.warehouse, 2025, TODAY)[("101", "")]
+    assert own["rate"] == 1000.0  # its own: 2 children of the 2 living in 101
+    assert own["national_rate"] is None  # live: 3 of 3 = 1000.0, embargoed
+
+
+def test_national_rate_only_from_a_published_figure(app: App, tmp_path: Path) -> None:
+    _build(app, tmp_path)
+    lists = validation_lists(app.warehouse, 2025, TODAY, public_national={2025: 2})
+    assert lists[("101", "")]["national_rate"] == round(2 * 1000 / 3, 1)  # 3 children live
+    assert (
+        validation_lists(app.warehouse, 2025, TODAY, {2024: 9})[("101", "")]["national_rate"]
+        is None
+    )  # another year's figure is not this year's
+
+
+def test_portal_page_of_another_municipality_shows_no_national_figure(
+    app: App, tmp_path: Path
+) -> None:
+    _build(app, tmp_path)
+    site = make_site(app)
+    Workflow(app).send("handbu", 2025, "staff")
+    officer = site.client("sag_anden")  # 147: one child of its own
+    listing = officer.get("/portal/godkendelser").text
+    report_id = listing.split('href="/portal/godkendelser/')[1].split('"')[0]
+    page = officer.get(f"/portal/godkendelser/{report_id}").text
+    assert "landsplan: 1.000" not in page and "landsplan 1.000" not in page
