@@ -2,11 +2,21 @@
 
 Pipelines hand it named SQL steps (see `handistat.register.sql`); it materialises them as
 tables inside one transaction, so a killed run leaves the previous register intact (R-REL-1).
+
+Snapshots (issue 13.2): DuckDB lets one process write a file. Readers therefore never open a
+file that is written: `register.duckdb` is a symbolic link to an immutable snapshot in
+`register.duckdb.snapshots/`. A write copies the current snapshot to a new file, changes the
+copy, checkpoints it and swaps the link atomically; readers that opened the old snapshot
+finish on it. Writers from every process (server workers, CLI) queue on one file lock.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,19 +56,107 @@ class Warehouse:
         self.path = str(path)
         self.memory_limit = memory_limit
 
+    @property
+    def link(self) -> Path:
+        """The stable name (a symbolic link to the current snapshot, or an older plain file)."""
+        return Path(self.path)
+
+    @property
+    def snapshots(self) -> Path:
+        return Path(f"{self.path}.snapshots")
+
+    def current(self) -> Path | None:
+        """The file readers open now, or None before the first write."""
+        if self.path == ":memory:" or not os.path.lexists(self.link):
+            return None
+        return self.link.resolve()
+
+    def _configure(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.memory_limit:
+            con.execute(f"SET memory_limit = '{self.memory_limit}'")
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one unit of work. Always the same configuration: DuckDB refuses a
-        read-only and a read-write connection to one file in the same process."""
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path)
+        """A read-only connection to the current snapshot (an empty database before the first
+        write). Never blocks on, and never blocks, a writer in any process."""
+        con = duckdb.connect(":memory:") if self.path == ":memory:" else self._open_current()
         try:
-            if self.memory_limit:
-                con.execute(f"SET memory_limit = '{self.memory_limit}'")
+            self._configure(con)
             yield con
         finally:
             con.close()
+
+    def _open_current(self) -> duckdb.DuckDBPyConnection:
+        for attempt in range(5):
+            current = self.current()
+            if current is None:
+                return duckdb.connect(":memory:")
+            try:
+                return duckdb.connect(str(current), read_only=True)
+            except duckdb.IOException:
+                if attempt == 4:  # pruned between resolving and opening: resolve again
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to a private copy of the register, swapped in as the new
+        snapshot when the block ends without error (and thrown away otherwise)."""
+        if self.path == ":memory:":
+            with self.connect() as con:
+                yield con
+            return
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock():
+            previous = self.current()
+            fresh = self._new_snapshot(previous)
+            try:
+                con = duckdb.connect(str(fresh))
+                try:
+                    self._configure(con)
+                    yield con
+                    con.execute("CHECKPOINT")
+                finally:
+                    con.close()
+                _fsync(fresh)
+                self._swap_to(fresh)
+            except BaseException:
+                _remove_snapshot(fresh)
+                raise
+            self._prune(keep={fresh, previous})
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        lock_path = Path(f"{self.path}.lock")
+        with lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _new_snapshot(self, previous: Path | None) -> Path:
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        fresh = self.snapshots / f"{time.time_ns():020d}-{os.getpid()}.duckdb"
+        if previous is not None and previous.exists():
+            if Path(f"{previous}.wal").exists():  # an older plain file left unclean
+                duckdb.connect(str(previous)).close()
+            shutil.copyfile(previous, fresh)
+        return fresh
+
+    def _swap_to(self, fresh: Path) -> None:
+        tmp_link = self.link.with_name(f".{self.link.name}.{os.getpid()}.link")
+        tmp_link.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(fresh, self.link.parent), tmp_link)
+        os.replace(tmp_link, self.link)
+        _fsync(self.link.parent)
+
+    def _prune(self, keep: set[Path | None]) -> None:
+        """Drop snapshots older than the previous one (readers still on it finish)."""
+        for old in self.snapshots.glob("*.duckdb"):
+            if old.resolve() not in keep:
+                _remove_snapshot(old)
 
     def materialise(
         self,
@@ -72,7 +170,7 @@ class Warehouse:
         Intermediate steps become temporary tables; `inputs` are Arrow tables made visible
         under their names for the duration of the run.
         """
-        with self.connect() as con:
+        with self.writing() as con:
             for name, table in (inputs or {}).items():
                 con.register(name, table)
             con.execute("BEGIN TRANSACTION")
@@ -109,4 +207,18 @@ class Warehouse:
             return bool(found and found[0])
 
     def _exists(self) -> bool:
-        return self.path != ":memory:" and Path(self.path).exists()
+        current = self.current()
+        return current is not None and current.exists()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_snapshot(path: Path) -> None:
+    for leftover in (path, Path(f"{path}.wal")):
+        leftover.unlink(missing_ok=True)
