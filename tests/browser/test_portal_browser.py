@@ -153,12 +153,13 @@ def test_case_officer_and_staff_work_through_a_year(
     officer.get_by_label("Fil (CSV eller XLSX)").set_input_files(str(delivery))  # type: ignore[attr-defined]
     officer.get_by_role("button", name="Send").click()  # type: ignore[attr-defined]
     expect(officer.get_by_text("Delvist modtaget")).to_be_visible()  # type: ignore[attr-defined]
-    expect(officer.get_by_role("cell", name="UNKNOWN_CODE").first).to_be_visible()  # type: ignore[attr-defined]
+    expect(officer.get_by_text("Ukendt kode").first).to_be_visible()  # type: ignore[attr-defined]
+    assert "UNKNOWN_CODE" not in officer.content()  # type: ignore[attr-defined]
     shot(officer, "portal-modtagelsesrapport")
 
-    # fix the rejected record in the entry form
-    officer.get_by_role("link", name="Indberet enkeltsag").click()  # type: ignore[attr-defined]
-    officer.get_by_label("Sags-id").fill("sag-2")  # type: ignore[attr-defined]
+    # fix the rejected record from the report: its "Ret" link opens the entry form
+    officer.get_by_role("row", name="sag-2").get_by_role("link", name="Ret").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_label("Sags-id")).to_have_value("sag-2")  # type: ignore[attr-defined]
     officer.get_by_label("Barnets CPR-nummer").fill(CHILD_101)  # type: ignore[attr-defined]
     officer.get_by_label("Paragraf").select_option("SEL36")  # type: ignore[attr-defined]
     officer.get_by_label("Startdato").fill("2025-02-01")  # type: ignore[attr-defined]
@@ -176,7 +177,13 @@ def test_case_officer_and_staff_work_through_a_year(
     shot(staff, "personale-oversigt", full_page=False)
     staff.goto(f"{server}/personale/godkendelser?statistik=handbu&aar=2025")  # type: ignore[attr-defined]
     staff.get_by_role("button", name="Send valideringslister for 2025").click()  # type: ignore[attr-defined]
-    expect(staff.get_by_text("98 rapporter sendt")).to_be_visible()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("Springes over: 96 kommuner uden data")).to_be_visible()  # type: ignore[attr-defined]
+    shot(staff, "personale-send-bekraeft")
+    staff.get_by_role("button", name="Bekræft: send 2 rapporter").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("2 rapporter sendt")).to_be_visible()  # type: ignore[attr-defined]
+    staff.get_by_role("link", name="Påmindelser").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("Ingen påmindelser er forfaldne")).to_be_visible()  # type: ignore[attr-defined]
+    shot(staff, "personale-paamindelser", full_page=False)
 
     # the case officer sees the CPR error and approves the validation list
     officer.get_by_role("link", name="Fejllister").click()  # type: ignore[attr-defined]
@@ -191,8 +198,26 @@ def test_case_officer_and_staff_work_through_a_year(
     expect(officer.get_by_text("godkendt af sagsbehandler@kk.dk")).to_be_visible()  # type: ignore[attr-defined]
 
     # staff see the approval appear in the matrix
-    staff.reload()  # type: ignore[attr-defined]
+    staff.goto(f"{server}/personale/godkendelser?statistik=handbu&aar=2025")  # type: ignore[attr-defined]
     row = staff.get_by_role("row", name="101 København")  # type: ignore[attr-defined]
     expect(row.get_by_text("godkendt")).to_be_visible()
     expect(staff.get_by_text("godkendt: 1")).to_be_visible()  # type: ignore[attr-defined]
     shot(staff, "personale-godkendelser", full_page=False)
+
+    # staff create, preview and publish the release, confirming each step
+    staff.get_by_role("link", name="Udgivelser").first.click()  # type: ignore[attr-defined]
+    staff.get_by_label("Referenceår").fill("2025")  # type: ignore[attr-defined]
+    staff.get_by_label("Offentliggøres (dansk tid)").fill("2026-12-01T08:00")  # type: ignore[attr-defined]
+    staff.get_by_role("button", name="Dan udgivelsen").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("1. december 2026 kl. 08:00")).to_be_visible()  # type: ignore[attr-defined]
+    staff.get_by_role("button", name="Bekræft: dan udgivelsen").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("Udgivelsen handbu-2025-1 er dannet.")).to_be_visible()  # type: ignore[attr-defined]
+    shot(staff, "personale-udgivelse-forhaandsvisning")
+    staff.get_by_role("button", name="Godkend til offentliggørelse").click()  # type: ignore[attr-defined]
+    staff.get_by_role("button", name="Bekræft: godkend til offentliggørelse").click()  # type: ignore[attr-defined]
+    expect(staff.get_by_text("Udgivelsen er godkendt til offentliggørelse.")).to_be_visible()  # type: ignore[attr-defined]
+    staff.get_by_role("link", name="Personale").first.click()  # type: ignore[attr-defined]
+    staff.get_by_role("link", name="Log", exact=True).click()  # type: ignore[attr-defined]
+    log = staff.content()  # type: ignore[attr-defined]
+    assert "godkendte en udgivelse" in log and "UTC" not in log and "release.publish" not in log
+    shot(staff, "personale-log", full_page=False)
