@@ -16,6 +16,7 @@ from handistat.intake.service import Sender
 from handistat.register.population import load_population
 from handistat.register.process import process_handbu
 from handistat.settings import load_settings
+from tests.stores.postgres import catalogue_override
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 HEADER = "kommune;indsats_id;cpr;paragraf;startdato;slutdato;status"
@@ -23,7 +24,9 @@ HEADER = "kommune;indsats_id;cpr;paragraf;startdato;slutdato;status"
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[App]:
-    application = App(load_settings(data_dir=tmp_path / "data"), fixed_clock(NOW))
+    # HANDISTAT_TEST_POSTGRES_URL: the same tests on PostgreSQL (make test-postgres, R-GEN-2)
+    settings = load_settings(data_dir=tmp_path / "data", **catalogue_override())
+    application = App(settings, fixed_clock(NOW))
     application.init()
     yield application
     application.catalogue.dispose()
