@@ -82,3 +82,14 @@ def test_repeated_udlaan_id_still_rejects_a_genbrug_full_load(tmp_path: Path) ->
     result = deliver_genbrug(tmp_path, "101", "A", "2024-01-05", [row, row], ok=False)
     assert result.returncode == 1
     assert json.loads(result.stdout)["error_totals"] == {"DUPLICATE_ID": 2}
+
+
+def test_rejected_bytes_sent_again_exit_1_every_time(tmp_path: Path) -> None:
+    # R-IN-2: a rejected full load sent again is judged afresh (exit 1, not "already received").
+    init_with_population(tmp_path, [f"{P1};K;1950-01-01;"])
+    bad = [f"101;101;u1;1001;{P1};;2023-13-10;"]  # no 13th month
+    first = deliver_genbrug(tmp_path, "101", "A", "2024-01-05", bad, ok=False)
+    again = deliver_genbrug(tmp_path, "101", "A", "2024-01-05", bad, ok=False)
+    assert (first.returncode, again.returncode) == (1, 1)
+    assert json.loads(again.stdout)["error_totals"] == {"BAD_DATE": 1}
+    assert "duplicate_of" not in json.loads(again.stdout)

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handistat.clock import Clock, today_copenhagen
-from handistat.errors import DeliveryRejected
+from handistat.errors import DeliveryRejected, NotAuthorised
 from handistat.intake.parse import ParsedBody, parse_csv, parse_json
 from handistat.intake.rawzone import RawZone, StoredBlob
 from handistat.intake.rules import DeliveryFormat
-from handistat.intake.validate import Validated, validate_to_parquet
+from handistat.intake.validate import FOREIGN_MESSAGE, Validated, outside_scope, validate_to_parquet
 from handistat.settings import Settings
 from handistat.stores.catalogue import AuditEvent, Catalogue, Delivery
 
@@ -128,7 +128,11 @@ class IntakeService:
         """Store, validate and record one delivery; returns the intake report."""
         received = self.clock()
         blob = self.raw.store(chunks, max_bytes=self.settings.max_body_bytes)
-        earlier = self._earlier(policy.fmt.statistic, blob.sha256)
+        # R-IN-2, issue 13.11: only an accepted delivery of this sender scope and header makes
+        # a resend a no-op; rejected bytes and other municipalities' deliveries are never seen
+        earlier = self._accepted_with(
+            acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, header)
+        )
         if earlier is not None:
             return earlier
         base = self._base_report(policy, blob, sender, received, header or {})
@@ -157,10 +161,14 @@ class IntakeService:
             raise DeliveryRejected(exc.message, details={**exc.details, "report": report}) from exc
         report = {**base, **self._summary(policy, validated)}
         if report["outcome"] == "rejected":
+            foreign = outside_scope(validated, sender.scope)
+            if foreign:  # R-IN-5: no row for the sender's municipalities is 403, not 422
+                report["message"] = FOREIGN_MESSAGE
             report["delivery_id"] = self._record(
                 policy, blob, sender, media_type, received, header, report
             )
-            raise DeliveryRejected(report["message"], details={"report": report})
+            error = NotAuthorised if foreign else DeliveryRejected
+            raise error(report["message"], details={"report": report})
         key = acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, header)
         try:
             delivery_id = self._record(
@@ -199,21 +207,6 @@ class IntakeService:
     def _accepted_with(self, key: str) -> dict[str, Any] | None:
         with self.catalogue.session() as s:
             found = s.scalar(select(Delivery).where(Delivery.accepted_key == key))
-            if found is None:
-                return None
-            return {
-                **found.report,
-                "delivery_id": found.id,
-                "duplicate_of": found.id,
-                "message": f"de samme bytes er allerede modtaget som leverance {found.id} "
-                f"({found.outcome}); intet er ændret",
-            }
-
-    def _earlier(self, statistic: str, sha256: str) -> dict[str, Any] | None:
-        with self.catalogue.session() as s:
-            found = s.scalar(
-                select(Delivery).where(Delivery.statistic == statistic, Delivery.sha256 == sha256)
-            )
             if found is None:
                 return None
             return {

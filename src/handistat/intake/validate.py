@@ -37,6 +37,16 @@ class Validated:
     superseded_total: int = 0
 
 
+FOREIGN_MESSAGE = "ingen af leverancens rækker gælder en kommune, som afsenderen må indberette for"
+
+
+def outside_scope(validated: Validated, scope: frozenset[str] | None) -> bool:
+    """R-IN-5: every row of the delivery names a municipality outside the sender's scope
+    (403). A mixed delivery has its foreign rows rejected row by row instead."""
+    foreign = validated.errors.totals.get(SCOPE_RULE_CODE, 0)
+    return scope is not None and validated.rows_total > 0 and foreign == validated.rows_total
+
+
 def _with_scope(fmt: DeliveryFormat, column: str, scope: frozenset[str] | None) -> DeliveryFormat:
     if scope is None:
         return fmt

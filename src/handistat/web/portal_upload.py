@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from handistat.accounts.models import UploadOriginal
 from handistat.api.deps import Principal
-from handistat.errors import DeliveryRejected, HandistatError
+from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised
 from handistat.intake.genbrug import receive_full_load
 from handistat.intake.policies import HANDBU_POLICY
 from handistat.intake.rawzone import RawZone, read_chunks
@@ -147,11 +147,11 @@ def receive_upload(
             xlsx_to_csv(upload, converted)
             try:
                 report = _receive(application, statistic, read_chunks(converted), sender, header)
-            except DeliveryRejected as exc:
+            except (DeliveryRejected, NotAuthorised) as exc:  # R-IN-5: 403 is a report too
                 report = report_of(exc)
         _keep_original(application, principal, report, original.sha256, name)
         return {**report, "original": {"filnavn": name, "sha256": original.sha256}}
-    except DeliveryRejected as exc:
+    except (DeliveryRejected, NotAuthorised) as exc:  # R-IN-5: 403 is a report too
         return report_of(exc)
 
 
@@ -190,5 +190,5 @@ def entry_delivery(
         return application.intake.receive(
             HANDBU_POLICY, [data], sender, media_type="application/json"
         )
-    except DeliveryRejected as exc:
+    except (DeliveryRejected, NotAuthorised) as exc:  # R-IN-5: 403 is a report too
         return report_of(exc)
