@@ -134,3 +134,18 @@ def test_staff_edits_the_article_and_approves(site: Site) -> None:
     finally:
         client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf})
         client.cookies.clear()
+
+
+def test_docs_page_loads_swagger_from_the_package(site: Site) -> None:
+    """Issue 12 item 9: no CDN in /docs; the files are served by the app itself."""
+    page = site.client.get("/docs")
+    assert page.status_code == 200 and "cdn." not in page.text and "https://" not in page.text
+    assert "cdn" not in page.headers["content-security-policy"]
+    for asset in re.findall(r'(?:src|href)="(/[^"]+)"', page.text):
+        assert site.client.get(asset).status_code == 200, asset
+    assert site.client.get("/redoc").status_code == 200
+
+
+def test_dates_are_written_in_danish(site: Site) -> None:
+    calendar = site.client.get("/udgivelser").text
+    assert "30. september 2025 kl. 08:00" in calendar and "2025-09-30 08:00" not in calendar

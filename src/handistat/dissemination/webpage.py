@@ -5,6 +5,7 @@ A page that shows a release before it is public is private: `Cache-Control: no-s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,22 @@ def staff_page(request: Request) -> Principal:
     if not principal.is_staff:
         raise PageForbidden("kun for Danmarks Statistiks medarbejdere")
     return principal
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+
+
+def scroll_tables(html: str) -> str:
+    """Each table of rendered Markdown in its own scroll box (a named, focusable region), so
+    a wide table scrolls inside the page instead of widening it (WCAG 1.4.10)."""
+    count = 0
+
+    def box(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return (
+            f'<div class="scroll" role="region" tabindex="0" aria-label="Tabel {count}">'
+            f"<table>{match.group(1)}</table></div>"
+        )
+
+    return _TABLE.sub(box, html)

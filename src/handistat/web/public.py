@@ -15,7 +15,7 @@ from handistat import docs_content
 from handistat.dissemination import statbank_pages
 from handistat.dissemination.access import release_service, view_for
 from handistat.dissemination.metadata import tables_of
-from handistat.dissemination.webpage import not_found, page
+from handistat.dissemination.webpage import not_found, page, scroll_tables
 from handistat.errors import NotFound
 from handistat.release import pages as release_pages
 from handistat.release import staff_pages
@@ -58,5 +58,5 @@ def documentation_page(request: Request, slug: str) -> Response:
         document = docs_content.document(slug)
     except NotFound:
         return not_found(request, f"Dokumentationen {slug} findes ikke.")
-    body = Markup(docs_content.html(slug))
+    body = Markup(scroll_tables(docs_content.html(slug)))
     return page(request, "dokument.html", {"document": document, "body": body})
