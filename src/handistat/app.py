@@ -20,7 +20,7 @@ class App:
     catalogue: Catalogue = field(init=False)
     warehouse: Warehouse = field(init=False)
     intake: IntakeService = field(init=False)
-    _presence: IO[str] = field(init=False, repr=False)
+    presence: IO[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -29,7 +29,7 @@ class App:
             self.settings.duckdb_file, memory_limit=self.settings.duckdb_memory_limit
         )
         self.intake = IntakeService(self.settings, self.catalogue, self.clock)
-        self._presence = hold_shared(self.settings)  # see ops.cleanup
+        self.presence = hold_shared(self.settings)  # see ops.cleanup
 
     @classmethod
     def load(cls, clock: Clock = system_clock) -> App:
@@ -39,7 +39,7 @@ class App:
         """Create or migrate every store (idempotent)."""
         self.catalogue.migrate()
         self.settings.raw_zone.mkdir(parents=True, exist_ok=True)
-        clean_if_alone(self._presence, self.settings, self.catalogue, self.warehouse)
+        clean_if_alone(self.presence, self.settings, self.catalogue, self.warehouse)
 
     def default_years(self) -> list[int]:
         return list(range(2022, today_copenhagen(self.clock).year + 1))

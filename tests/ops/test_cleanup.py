@@ -47,7 +47,7 @@ def test_start_removes_every_kind_of_leftover_and_keeps_deliveries(app: App) -> 
 def test_nothing_is_removed_while_another_process_is_there(app: App) -> None:
     made = _leftovers(app)
     other = App(app.settings, app.clock)  # holds the shared lock like another process
-    cleaned = clean_if_alone(app._presence, app.settings, app.catalogue, app.warehouse)
+    cleaned = clean_if_alone(app.presence, app.settings, app.catalogue, app.warehouse)
     assert cleaned.skipped
     assert all(p.exists() for p in made)
     other.catalogue.dispose()

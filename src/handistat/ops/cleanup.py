@@ -15,6 +15,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -49,19 +51,30 @@ def hold_shared(settings: Settings) -> IO[str]:
     return handle
 
 
-def clean_if_alone(
-    handle: IO[str], settings: Settings, catalogue: Catalogue, warehouse: Warehouse
-) -> Cleaned:
-    """Remove crash leftovers when no other handistat process uses the data directory."""
+@contextmanager
+def alone(handle: IO[str]) -> Iterator[bool]:
+    """True inside the block when no other handistat process uses the data directory (and
+    none can start using it until the block ends)."""
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:  # a conversion may drop the shared lock first: take it again
         fcntl.flock(handle, fcntl.LOCK_SH)
-        return Cleaned(skipped=True)
+        yield False
+        return
     try:
-        cleaned = clean(settings, catalogue, warehouse)
+        yield True
     finally:
         fcntl.flock(handle, fcntl.LOCK_SH)
+
+
+def clean_if_alone(
+    handle: IO[str], settings: Settings, catalogue: Catalogue, warehouse: Warehouse
+) -> Cleaned:
+    """Remove crash leftovers when no other handistat process uses the data directory."""
+    with alone(handle) as only_us:
+        if not only_us:
+            return Cleaned(skipped=True)
+        cleaned = clean(settings, catalogue, warehouse)
     if cleaned.removed:
         log.warning("crash leftovers removed at start: %s", cleaned.removed)
     return cleaned

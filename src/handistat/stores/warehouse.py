@@ -126,6 +126,18 @@ class Warehouse:
                 raise
             self._prune(keep={fresh, previous})
 
+    def install(self, database: Path) -> None:
+        """Make a copy of `database` (a closed DuckDB file) the current register (restore)."""
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        with self._write_lock():
+            previous = self.current()
+            self.snapshots.mkdir(parents=True, exist_ok=True)
+            fresh = self.snapshots / f"{time.time_ns():020d}-{os.getpid()}.duckdb"
+            shutil.copyfile(database, fresh)
+            _fsync(fresh)
+            self._swap_to(fresh)
+            self._prune(keep={fresh, previous})
+
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
         lock_path = Path(f"{self.path}.lock")
