@@ -4,7 +4,9 @@ UV := $(PY) -m uv
 DEMO_DIR ?= demo-output
 export HANDISTAT_DATA_DIR ?= $(DEMO_DIR)/data
 
-.PHONY: bootstrap setup demo test test-slow test-spark lint format bench serve clean
+RELIABILITY_DIR ?= $(DEMO_DIR)/reliability
+
+.PHONY: bootstrap setup demo test test-slow test-spark test-postgres reliability lint format bench serve clean
 
 bootstrap:
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -25,6 +27,20 @@ test-spark: bootstrap
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)
 	$(UV) sync --frozen --group spark --quiet
 	$(UV) run --group spark pytest -q -m spark
+
+# The catalogue tests and the service tests on a throw-away PostgreSQL (Debian's package).
+test-postgres: setup
+	bash scripts/with-postgres.sh $(UV) run pytest -n 2 -q -p no:randomly -m "postgres or not (slow or bigdata or spark or browser)" \
+	  tests/stores tests/intake tests/api/test_deliveries.py tests/approval tests/release tests/accounts
+
+# Kill harness, 98-upload load and the hostile corpus; writes docs/reliability.md.
+reliability: setup
+	@mkdir -p $(RELIABILITY_DIR)
+	HANDISTAT_RELIABILITY_OUT=$(RELIABILITY_DIR)/kill.json $(UV) run pytest -q -p no:randomly -m slow tests/reliability/test_kill_harness.py
+	HANDISTAT_RELIABILITY_OUT=$(RELIABILITY_DIR)/load.json $(UV) run pytest -q -p no:randomly -m slow tests/reliability/test_load_98.py
+	@if [ -d tests/security ]; then $(UV) run pytest -q -p no:randomly tests/security --junitxml=$(RELIABILITY_DIR)/security.xml; fi
+	$(UV) run python scripts/reliability_report.py $(RELIABILITY_DIR) docs/reliability.md
+	@cat docs/reliability.md
 
 lint: setup
 	$(UV) run ruff check src tests benchmarks
