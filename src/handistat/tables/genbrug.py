@@ -17,9 +17,11 @@ KONAMS = Dimension(
         DimCode("0", "I alt", "Total", total=True),
         DimCode("1", "Mænd", "Men"),
         DimCode("2", "Kvinder", "Women"),
+        DimCode("9", "Uoplyst køn", "Sex not stated"),  # as HANDBU's KØN (docs/methodology.md)
     ),
     column="koen",
     text_en="sex",
+    person_attribute=True,
 )
 
 _AGES = (
@@ -48,8 +50,10 @@ ALERAMS = Dimension(
             for code, text, lo, hi in _AGES
         ),
         DimCode("90-", "90 år og derover", "90 years and over", where="alder >= 90"),
+        DimCode("999", "Uoplyst alder", "Age not stated", where="alder IS NULL"),
     ),
     text_en="age",
+    person_attribute=True,
 )
 
 ENHED = Dimension(

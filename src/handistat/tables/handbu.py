@@ -74,6 +74,7 @@ KOEN = Dimension(
     ),
     column="koen",
     text_en="sex",
+    person_attribute=True,
 )
 
 ALDER = Dimension(
@@ -87,6 +88,7 @@ ALDER = Dimension(
         DimCode("999", "Uoplyst alder", "Age not stated", where="alder IS NULL"),
     ),
     text_en="age",
+    person_attribute=True,
 )
 
 FORLOEB = Dimension(
@@ -114,6 +116,7 @@ MODTAGER = Dimension(
         DimCode("FORTS", "Fortsættende modtager", "Continuing recipient", where="foerste_gang = 0"),
     ),
     text_en="recipient",
+    person_attribute=True,
 )
 
 

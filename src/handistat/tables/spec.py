@@ -39,6 +39,10 @@ class Dimension:
     codes: tuple[DimCode, ...]
     column: str | None = None
     text_en: str = ""
+    person_attribute: bool = False
+    """True when every person has one value per year (sex, age group, first time): the leaves
+    then split a count of persons, so it adds up (R-SDC-2). Municipalities, intervention types
+    and device classes do not: one person can be in several."""
 
     @property
     def leaves(self) -> tuple[DimCode, ...]:

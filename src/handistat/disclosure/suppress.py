@@ -1,0 +1,202 @@
+"""Primary and secondary suppression over the joint cells of a release (R-SDC-1, R-SDC-2).
+
+Primary: every count 1..k-1. Cells that must be hidden for other reasons (an excluded
+municipality, R-VAL-5) join them as *protected* cells. Secondary suppression adds the cheapest
+cells until the audit passes, in three rounds that repeat until nothing changes:
+
+1. every equality that holds a protected cell hides, besides it, cells worth at least p
+   (so that one relation alone cannot pin it down to fewer than p values);
+2. Gaussian elimination over the joint relation matrix (`linear.determined`): a protected
+   cell the published cells determine exactly gets a further cell from one of its equalities;
+3. the LP audit (`audit.audit`): a primary narrowed below p, or any protected cell fixed,
+   gets a further cell from one of its relations.
+
+Cost prefers small inner cells and spares totals: candidates are ranked by whether the cell
+is the total of any relation, then its value, then its key, so the same input always gives the
+same pattern. Zeros are published (R-SDC-1) and never used as cover, nor are cells already
+known from an earlier vintage. At the end a secondary cell that the published cells still
+determine is published after all: it hides nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from handistat.disclosure.audit import Interval, audit
+from handistat.disclosure.cells import CellSet
+from handistat.disclosure.linear import determined_groups
+from handistat.disclosure.relations import LINEAR, PERSONS, PERSONS_LOWER, RESIDUAL, Relation
+
+PRIMARY = "primær"
+SECONDARY = "sekundær"
+EXCLUDED = "udeladt"
+MAX_ROUNDS = 500
+ALL_KINDS = LINEAR | {RESIDUAL, PERSONS, PERSONS_LOWER}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    k: int = 3
+    """Counts 1..k-1 are sensitive."""
+    p: int = 3
+    """A primary cell's interval must be at least p wide."""
+
+
+@dataclass
+class Pattern:
+    """The outcome: status of every suppressed cell and the audit of the final pattern."""
+
+    status: dict[int, str] = field(default_factory=dict)
+    intervals: dict[int, Interval] = field(default_factory=dict)
+    known: set[int] = field(default_factory=set)
+    """Protected cells that an earlier vintage already published with the same value."""
+    rounds: int = 0
+
+    @property
+    def suppressed(self) -> set[int]:
+        return set(self.status)
+
+
+@dataclass
+class _Problem:
+    cells: CellSet
+    relations: Sequence[Relation]
+    params: Parameters
+    protected: set[int]
+    constants: set[int]
+    by_cell: dict[int, list[int]] = field(default_factory=dict)
+    rank: dict[int, tuple[bool, int, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        totals = {r.total for r in self.relations}
+        for i, relation in enumerate(self.relations):
+            for cell in relation.cells():
+                self.by_cell.setdefault(cell, []).append(i)
+        self.rank = {
+            c: (c in totals, self.cells.values[c], self.cells.keys[c].label())
+            for c in range(len(self.cells))
+        }
+
+    def candidates(self, relation_ids: Iterable[int], hidden: set[int]) -> list[int]:
+        found = {
+            c
+            for i in relation_ids
+            for c in self.relations[i].cells()
+            if c not in hidden and c not in self.constants and self.cells.values[c] > 0
+        }
+        return sorted(found, key=self.rank.__getitem__)
+
+    def cover(self, around: Iterable[int], hidden: set[int], kinds: frozenset[str]) -> int | None:
+        """The cheapest cell to hide in a relation (of `kinds`) of any cell in `around`."""
+        ids = {
+            i for c in around for i in self.by_cell.get(c, []) if self.relations[i].kind in kinds
+        }
+        found = self.candidates(sorted(ids), hidden)
+        return found[0] if found else None
+
+
+def primary(cells: CellSet, params: Parameters) -> set[int]:
+    return {i for i, v in enumerate(cells.values) if 0 < v < params.k}
+
+
+def _row_rule(problem: _Problem, hidden: set[int]) -> bool:
+    """Round 1: enough other hidden value in each equality around a protected cell."""
+    changed = False
+    values = problem.cells.values
+    for i, relation in enumerate(problem.relations):
+        if relation.kind not in LINEAR:
+            continue
+        members = [c for c in relation.cells() if c in hidden]
+        guarded = [values[c] for c in members if c in problem.protected]
+        if not guarded:
+            continue
+        while len(members) == 1 or sum(values[c] for c in members) - max(guarded) < (
+            problem.params.p
+        ):
+            found = problem.candidates([i], hidden)
+            if not found:
+                break
+            hidden.add(found[0])
+            members.append(found[0])
+            changed = True
+    return changed
+
+
+def _linear_round(problem: _Problem, hidden: set[int]) -> bool:
+    """Round 2: per linked group with a determined protected cell, hide the cheapest cell of
+    an equality through which the group's determined cells are derived."""
+    changed = False
+    for group in determined_groups(problem.relations, hidden):
+        if not group & problem.protected:
+            continue
+        extra = problem.cover(sorted(group), hidden, LINEAR)
+        if extra is not None:
+            hidden.add(extra)
+            changed = True
+    return changed
+
+
+def failures(problem: _Problem, intervals: dict[int, Interval]) -> list[int]:
+    bad = []
+    for cell, interval in sorted(intervals.items()):
+        if cell not in problem.protected:
+            continue
+        need = problem.params.p if 0 < problem.cells.values[cell] < problem.params.k else 0
+        if interval.width <= 0 or interval.width < need:
+            bad.append(cell)
+    return bad
+
+
+def _audit_round(problem: _Problem, hidden: set[int]) -> tuple[bool, dict[int, Interval]]:
+    intervals = audit(problem.relations, problem.cells.values, hidden)
+    changed = False
+    bad = failures(problem, intervals)
+    narrow = [c for c, i in intervals.items() if i.width < problem.params.p]
+    for cell in bad:
+        extra = problem.cover([cell], hidden, ALL_KINDS) or problem.cover(narrow, hidden, ALL_KINDS)
+        if extra is not None:
+            hidden.add(extra)
+            changed = True
+    return changed, intervals
+
+
+def _release_determined(
+    problem: _Problem, hidden: set[int], intervals: dict[int, Interval]
+) -> None:
+    """Publish secondary cells whose value is already fixed: hiding them protects nothing."""
+    for cell, interval in intervals.items():
+        if cell not in problem.protected and interval.width <= 0:
+            hidden.discard(cell)
+
+
+def protect(
+    cells: CellSet,
+    relations: Sequence[Relation],
+    params: Parameters,
+    forced: Iterable[int] = (),
+    constants: Iterable[int] = (),
+) -> Pattern:
+    """The suppression pattern: primaries, `forced` cells (excluded), and secondaries."""
+    known = set(constants)
+    first = primary(cells, params)
+    must = set(forced)
+    protected = (first | must) - known
+    problem = _Problem(cells, relations, params, protected, known)
+    hidden = set(protected)
+    rounds = 0
+    intervals: dict[int, Interval] = {}
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        if _row_rule(problem, hidden) | _linear_round(problem, hidden):
+            continue
+        changed, intervals = _audit_round(problem, hidden)
+        if not changed:
+            break
+    _release_determined(problem, hidden, intervals)
+    intervals = audit(relations, cells.values, hidden)
+    pattern = Pattern(known=(first | must) & known, rounds=rounds)
+    for cell in sorted(hidden):
+        pattern.status[cell] = PRIMARY if cell in first else EXCLUDED if cell in must else SECONDARY
+    pattern.intervals = {c: i for c, i in intervals.items() if c in hidden}
+    return pattern
