@@ -88,6 +88,7 @@ def test_98_municipalities_upload_at_once(tmp_path: Path) -> None:
             "127.0.0.1",
             "--port",
             str(port),
+            "--no-proxy-headers",
             "--log-level",
             "warning",
         ],
