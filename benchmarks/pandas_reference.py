@@ -138,14 +138,27 @@ def apply_switches(loans: pd.DataFrame, switches: pd.DataFrame) -> tuple[pd.Data
             (loans["indberetningskommune"] == switch.kommune) & (loans["kildesystem"] == switch.til)
         ]
         both = old.reset_index().merge(
-            new[["cpr", "hmi_nummer", "udleveringsdato"]].dropna(subset=["cpr"]),
+            new[["cpr", "hmi_nummer", "udleveringsdato", "udlaan_id"]].dropna(subset=["cpr"]),
             on=["cpr", "hmi_nummer"],
             suffixes=("", "_ny"),
         )
-        days = (both["udleveringsdato"] - both["udleveringsdato_ny"]).dt.days.abs()
-        duplicates = both[days <= DUPLICATE_DAYS]
-        pairs += len(duplicates)
-        loans = loans.drop(index=duplicates["index"].unique())
+        both["days"] = (both["udleveringsdato"] - both["udleveringsdato_ny"]).dt.days.abs()
+        candidates = both[both["days"] <= DUPLICATE_DAYS].sort_values(
+            ["days", "udlaan_id", "udlaan_id_ny"]
+        )
+        # one to one, closest dates first, then udlaan_id (R-IN-8)
+        used_old: set[str] = set()
+        used_new: set[str] = set()
+        paired = []
+        for index, old_id, new_id in candidates[["index", "udlaan_id", "udlaan_id_ny"]].itertuples(
+            index=False
+        ):
+            if old_id not in used_old and new_id not in used_new:
+                used_old.add(old_id)
+                used_new.add(new_id)
+                paired.append(index)
+        pairs += len(paired)
+        loans = loans.drop(index=paired)
     return loans, pairs
 
 
@@ -207,18 +220,20 @@ def residence_on_delivery(loans: pd.DataFrame, spells: pd.DataFrame) -> pd.Serie
 
 
 def statistics_municipality(loans: pd.DataFrame, spells: pd.DataFrame, today: dt.date) -> pd.Series:
-    valid = [
-        (s.indberetningskommune, s.medlemskommune)
-        for s in samarbejder()
-        if (s.gyldig_fra is None or s.gyldig_fra <= today)
-        and (s.gyldig_til is None or s.gyldig_til >= today)
-    ]
+    # R-GB-4: membership on the loan's delivery day (`today` no longer matters)
     reporter, payer = loans["indberetningskommune"], loans["betalingskommune"]
-    in_collaboration = reporter.isin([r for r, _ in valid])
-    other_members = pd.MultiIndex.from_tuples([(r, m) for r, m in valid if m != r])
-    paid_by_member = pd.Series(
-        pd.MultiIndex.from_arrays([reporter, payer]).isin(other_members), index=loans.index
-    )
+    ud = loans["udleveringsdato"]
+    in_collaboration = pd.Series(False, index=loans.index)
+    paid_by_member = pd.Series(False, index=loans.index)
+    for s in samarbejder():
+        covers = (reporter == s.indberetningskommune) & (
+            ud >= pd.Timestamp(s.gyldig_fra or PERIOD_START)
+        )
+        if s.gyldig_til is not None:
+            covers &= ud <= pd.Timestamp(s.gyldig_til)
+        in_collaboration |= covers
+        if s.medlemskommune != s.indberetningskommune:
+            paid_by_member |= covers & (payer == s.medlemskommune)
     residence = residence_on_delivery(loans[in_collaboration & ~paid_by_member], spells)
     result = reporter.copy()
     result[paid_by_member] = payer[paid_by_member]
@@ -236,7 +251,7 @@ def period(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def active_units(loans: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """One row per loan and year in which it is active, with the recipient's sex and age."""
-    end = loans["indleveringsdato"].fillna(loans["doedsdato"])
+    end = loans[["indleveringsdato", "doedsdato"]].min(axis=1)  # R-GB-5: return or death
     frames = []
     for year in years:
         start, last = period(year)
@@ -245,7 +260,7 @@ def active_units(loans: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
         units["aar"] = str(year)
         age = year - units["foedselsdato"].dt.year
         units["alder"] = age_group(age)
-        units["koen"] = units["koen"].map(SEX)
+        units["koen"] = units["koen"].map(SEX).fillna("9")  # uoplyst køn
         frames.append(units.drop(columns="foedselsdato"))
     return pd.concat(frames, ignore_index=True)
 
@@ -254,6 +269,7 @@ def age_group(age: pd.Series) -> pd.Series:
     groups = pd.Series(None, index=age.index, dtype=object)
     for code, low, high in AGE_GROUPS:
         groups[(age >= low) & (age <= high)] = code
+    groups[age.isna()] = "999"  # uoplyst alder
     return groups
 
 
@@ -286,8 +302,8 @@ def cells(
 
 def hjalp_tables(units: pd.DataFrame, years: Sequence[int]) -> tuple[Cells, Cells]:
     kommune = ("statistikkommune", "000", [k.kode for k in kommuner()])
-    sex = ("koen", "0", ["1", "2"])
-    age = ("alder", "TOT", [code for code, _, _ in AGE_GROUPS])
+    sex = ("koen", "0", ["1", "2", "9"])
+    age = ("alder", "TOT", [*(code for code, _, _ in AGE_GROUPS), "999"])
     # a loan is one row: udlaan_id is unique within a full load and only one load per
     # (municipality, system) is current, so counting rows counts loans
     hjalp1 = cells(units, [kommune], years, distinct=None)

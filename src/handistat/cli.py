@@ -23,7 +23,7 @@ from handistat.intake.policies import HANDBU_POLICY
 from handistat.intake.rawzone import read_chunks
 from handistat.intake.service import Sender
 from handistat.ops import cli as ops_cli
-from handistat.register import report_cli
+from handistat.register import report_cli, samarbejde_cli
 from handistat.register.hmi import load_hmi_catalogue
 from handistat.register.population import load_population
 from handistat.release import cli as release_cli
@@ -41,6 +41,7 @@ app.add_typer(deliver_app, name="deliver")
 app.add_typer(cli_user.app, name="user")
 app.add_typer(cli_token.app, name="token")
 app.add_typer(release_cli.app, name="release")
+app.add_typer(samarbejde_cli.app, name="samarbejde")
 ops_cli.register(app)  # backup, restore
 
 

@@ -41,7 +41,7 @@ EXTRACTS = {
         "handbu",
         "handbu_forloeb",
         "SELECT cpr, indsats, kommune, startdato, slutdato, antal_indberetninger, "
-        "YEAR(p.foedselsdato) AS foedselsaar, p.koen "
+        "indsats_ids, YEAR(p.foedselsdato) AS foedselsaar, p.koen "
         "FROM handbu_forloeb JOIN personer AS p USING (cpr) "
         "ORDER BY kommune, indsats, startdato, cpr",
         (
@@ -51,6 +51,12 @@ EXTRACTS = {
             Variable("startdato", "forløbets første dag"),
             Variable("slutdato", "forløbets sidste dag; tom = igangværende"),
             Variable("antal_indberetninger", "antal indberetninger slået sammen til forløbet"),
+            Variable(
+                "indsats_ids",
+                "kommunens id'er (indsats_id) for de indberetninger, der er slået sammen til "
+                "forløbet, sorteret; cifferfølger på 6 eller flere cifre er erstattet af X, "
+                "da de kan rumme et CPR-nummer",
+            ),
             Variable("foedselsaar", "barnets fødselsår"),
             Variable("koen", "køn fra CPR (M/K)"),
         ),
@@ -77,6 +83,13 @@ EXTRACTS = {
 }
 
 _PROJECT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_LONG_DIGITS = re.compile(r"\d{6,}")
+
+
+def _redacted(record_id: str) -> str:
+    """A municipality's record id as it may leave: a run of 6 or more digits (a CPR number,
+    a birth date) is replaced by X's of the same length (R-CPR-5)."""
+    return _LONG_DIGITS.sub(lambda m: "X" * len(m.group()), record_id)
 
 
 def write_extract(app: App, statistic: str, project: str, out: Path, actor: str) -> Path:
@@ -91,6 +104,15 @@ def write_extract(app: App, statistic: str, project: str, out: Path, actor: str)
         project_key(master_key(app.settings.data_dir), project), table["cpr"].to_pylist()
     )
     table = table.drop_columns(["cpr"]).add_column(0, "person_noegle", pa.array(keys))
+    if "indsats_ids" in table.column_names:
+        table = table.set_column(
+            table.schema.get_field_index("indsats_ids"),
+            "indsats_ids",
+            pa.array(
+                [[_redacted(i) for i in ids or []] for ids in table["indsats_ids"].to_pylist()],
+                pa.list_(pa.string()),
+            ),
+        )
     table = table.set_column(
         table.schema.get_field_index("koen"), "koen", pc.cast(table["koen"], pa.string())
     )

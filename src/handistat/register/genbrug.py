@@ -43,15 +43,21 @@ WHERE s.kommune IS NULL OR l.udleveringsdato < s.dato""",
     )
 
 
-def duplicates_sql(days: int) -> Step:
+PAIRING_ROUNDS = 8
+"""Rounds of one-to-one pairing (R-IN-8); each round pairs at least the closest remaining pair
+of every group of look-alike loans, so groups of up to 8 old or new copies pair exactly."""
+
+
+def candidates_sql(days: int) -> Step:
     """Loans in both the old and the new system: same CPR, device and delivery ±`days`."""
     return Step(
-        "genbrug_dubletter",
+        "genbrug_kandidater",
         f"""
 SELECT s.kommune, s.fra, s.til,
   o.delivery_id AS gammel_delivery_id, o.udlaan_id AS gammel_udlaan_id,
-  n.udlaan_id AS ny_udlaan_id, o.cpr, o.hmi_nummer,
-  o.udleveringsdato AS gammel_udleveringsdato, n.udleveringsdato AS ny_udleveringsdato
+  n.delivery_id AS ny_delivery_id, n.udlaan_id AS ny_udlaan_id, o.cpr, o.hmi_nummer,
+  o.udleveringsdato AS gammel_udleveringsdato, n.udleveringsdato AS ny_udleveringsdato,
+  ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) AS afstand
 FROM genbrug_skiftet AS o
 JOIN systemskifte AS s ON s.kommune = o.indberetningskommune AND s.fra = o.kildesystem
 JOIN genbrug_skiftet AS n
@@ -59,6 +65,62 @@ JOIN genbrug_skiftet AS n
  AND n.cpr = o.cpr AND n.hmi_nummer = o.hmi_nummer
  AND ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) <= {days}""",
     )
+
+
+def _remaining(round_no: int) -> str:
+    return "genbrug_kandidater" if round_no == 1 else f"genbrug_rest_{round_no - 1}"
+
+
+def pairs_sql(round_no: int) -> Step:
+    """R-IN-8, one to one: the candidate pairs that are each side's best remaining choice
+    (closest dates first, then `udlaan_id`). Greedy pairing in that order takes exactly these."""
+    return Step(
+        f"genbrug_par_{round_no}",
+        f"""
+SELECT * FROM (
+  SELECT c.*,
+    ROW_NUMBER() OVER (PARTITION BY c.gammel_delivery_id, c.gammel_udlaan_id
+                       ORDER BY c.afstand, c.ny_udlaan_id, c.ny_delivery_id) AS valg_gammel,
+    ROW_NUMBER() OVER (PARTITION BY c.ny_delivery_id, c.ny_udlaan_id
+                       ORDER BY c.afstand, c.gammel_udlaan_id, c.gammel_delivery_id) AS valg_ny
+  FROM {_remaining(round_no)} AS c
+) AS ranked
+WHERE valg_gammel = 1 AND valg_ny = 1""",
+    )
+
+
+def remaining_sql(round_no: int) -> Step:
+    """The candidates of which neither loan was paired in round `round_no`."""
+    paired = f"genbrug_par_{round_no}"
+    return Step(
+        f"genbrug_rest_{round_no}",
+        f"""
+SELECT c.* FROM {_remaining(round_no)} AS c
+WHERE NOT EXISTS (SELECT 1 FROM {paired} AS p
+                  WHERE p.gammel_delivery_id = c.gammel_delivery_id
+                    AND p.gammel_udlaan_id = c.gammel_udlaan_id)
+  AND NOT EXISTS (SELECT 1 FROM {paired} AS p
+                  WHERE p.ny_delivery_id = c.ny_delivery_id AND p.ny_udlaan_id = c.ny_udlaan_id)""",
+    )
+
+
+def duplicates_sql() -> Step:
+    """The pairs of all rounds: each old loan and each new loan in at most one pair."""
+    rounds = "\nUNION ALL\n".join(
+        "SELECT kommune, fra, til, gammel_delivery_id, gammel_udlaan_id, ny_udlaan_id, cpr, "
+        f"hmi_nummer, gammel_udleveringsdato, ny_udleveringsdato FROM genbrug_par_{i}"
+        for i in range(1, PAIRING_ROUNDS + 1)
+    )
+    return Step("genbrug_dubletter", rounds)
+
+
+def pairing_steps(days: int) -> list[Step]:
+    steps = [candidates_sql(days)]
+    for i in range(1, PAIRING_ROUNDS + 1):
+        steps.append(pairs_sql(i))
+        if i < PAIRING_ROUNDS:
+            steps.append(remaining_sql(i))
+    return [*steps, duplicates_sql()]
 
 
 def merged_sql() -> Step:
@@ -111,15 +173,32 @@ WHERE n = 1""",
     )
 
 
+def member_on_delivery_sql(alias: str) -> str:
+    """R-GB-4: the membership period `alias` covers the loan's `udleveringsdato`."""
+    return (
+        f"{alias}.gyldig_fra <= r.udleveringsdato"
+        f" AND ({alias}.gyldig_til IS NULL OR {alias}.gyldig_til >= r.udleveringsdato)"
+    )
+
+
 def statistics_municipality_sql() -> str:
-    """R-GB-4 as an expression over `r` (loan), `m` (paying member) and `b` (residence)."""
-    return """CASE
+    """R-GB-4 as an expression over `r` (loan), `m` (paying member) and `b` (residence);
+    membership is that on the loan's delivery day."""
+    return f"""CASE
     WHEN NOT EXISTS (SELECT 1 FROM ref_samarbejde AS c
-                     WHERE c.indberetningskommune = r.indberetningskommune)
+                     WHERE c.indberetningskommune = r.indberetningskommune
+                       AND {member_on_delivery_sql("c")})
       THEN r.indberetningskommune
     WHEN m.medlemskommune IS NOT NULL THEN r.betalingskommune
     ELSE COALESCE(b.bopaelskommune, r.indberetningskommune)
   END"""
+
+
+def loan_end_sql() -> str:
+    """R-GB-5: a loan ends on its return or the recipient's death, whichever is first."""
+    return """CASE WHEN r.doedsdato IS NOT NULL
+       AND (r.indleveringsdato IS NULL OR r.doedsdato < r.indleveringsdato)
+    THEN r.doedsdato ELSE r.indleveringsdato END"""
 
 
 def loans_sql(exclude_unknown_hmi: bool) -> Step:
@@ -132,7 +211,7 @@ SELECT r.indberetningskommune || '|' || r.kildesystem || '|' || r.udlaan_id AS e
   r.delivery_id, r.kildesystem, r.indberetningskommune, r.betalingskommune, r.udlaan_id,
   r.hmi_nummer, r.cpr, r.koen, r.foedselsdato, r.doedsdato,
   r.paragraf, r.udleveringsdato, r.indleveringsdato,
-  COALESCE(r.indleveringsdato, r.doedsdato) AS slutdato,
+  {loan_end_sql()} AS slutdato,
   COALESCE(k.iso_kode, 'UKENDT') AS iso_kode,
   CASE WHEN k.iso_kode IS NULL THEN 'UKENDT' ELSE substr(k.iso_kode, 1, 2) END AS iso1,
   CASE WHEN k.iso_kode IS NULL THEN 'UKENDT' ELSE substr(k.iso_kode, 1, 4) END AS iso2,
@@ -144,7 +223,7 @@ FROM genbrug_renset AS r
 LEFT JOIN hmi_katalog AS k ON k.hmi_nummer = r.hmi_nummer
 LEFT JOIN ref_samarbejde AS m
   ON m.indberetningskommune = r.indberetningskommune AND m.medlemskommune = r.betalingskommune
- AND m.medlemskommune <> r.indberetningskommune
+ AND m.medlemskommune <> r.indberetningskommune AND {member_on_delivery_sql("m")}
 LEFT JOIN genbrug_bopael AS b ON b.delivery_id = r.delivery_id AND b.udlaan_id = r.udlaan_id
 WHERE r.fejlkode IS NULL {keep}""",
     )
@@ -184,7 +263,7 @@ def units_sql() -> Step:
         "genbrug_enheder",
         """
 SELECT p.aar, u.enhed_id, u.cpr AS person_id, u.statistikkommune AS kommune,
-  CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' END AS koen,
+  CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END AS koen,
   p.aar - YEAR(u.foedselsdato) AS alder, u.iso1, u.iso2, u.paragraf_kode AS paragraf,
   CASE WHEN u.udleveringsdato >= p.start THEN 1 ELSE 0 END AS udleveret_i_perioden,
   CASE WHEN u.indleveringsdato <= p.slut THEN 1 ELSE 0 END AS indleveret_i_perioden
@@ -229,7 +308,7 @@ def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bo
     return [
         normalised_sql(),
         switched_sql(),
-        duplicates_sql(duplicate_days),
+        *pairing_steps(duplicate_days),
         merged_sql(),
         cleaned_sql(),
         residence_sql(),

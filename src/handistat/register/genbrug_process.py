@@ -15,7 +15,7 @@ from sqlalchemy import select
 from handistat.errors import DeliveryRejected
 from handistat.intake.genbrug import genbrug_policy
 from handistat.intake.service import IntakeService
-from handistat.reference import genbrug_paragraf_iso, genbrug_paragraffer, samarbejder
+from handistat.reference import genbrug_paragraf_iso, genbrug_paragraffer
 from handistat.register.genbrug import KEEP, genbrug_steps
 from handistat.register.process import (
     ProcessSummary,
@@ -24,6 +24,7 @@ from handistat.register.process import (
     ensure_staged,
     staged_rows_step,
 )
+from handistat.register.samarbejder import list_samarbejder
 from handistat.register.sql import Step
 from handistat.stores.catalogue import Delivery, SystemSwitch
 from handistat.stores.warehouse import Warehouse
@@ -66,24 +67,29 @@ def input_step(loads: Sequence[tuple[Delivery, str]]) -> Step:
     return staged_rows_step("genbrug_input", tagged, GENBRUG_COLUMNS)
 
 
+def collaboration_input(intake: IntakeService) -> pa.Table:
+    """R-GB-4: every membership period as maintained by staff (open end = NULL); the steps
+    read membership on each loan's `udleveringsdato`, never on the processing date."""
+    periods = list_samarbejder(intake.catalogue)
+    return pa.table(
+        {
+            "indberetningskommune": pa.array(
+                [s.indberetningskommune for s in periods], pa.string()
+            ),
+            "medlemskommune": pa.array([s.medlemskommune for s in periods], pa.string()),
+            "gyldig_fra": pa.array([s.gyldig_fra for s in periods], pa.date32()),
+            "gyldig_til": pa.array([s.gyldig_til for s in periods], pa.date32()),
+        }
+    )
+
+
 def reference_inputs(intake: IntakeService, today: dt.date) -> dict[str, pa.Table]:
-    valid = [
-        s
-        for s in samarbejder()
-        if (s.gyldig_fra is None or s.gyldig_fra <= today)
-        and (s.gyldig_til is None or s.gyldig_til >= today)
-    ]
+    """The reference tables of the GENBRUG steps. (`today` is no longer used: membership of a
+    collaboration is read on each loan's delivery day.)"""
     with intake.catalogue.session() as session:
         switches = list(session.scalars(select(SystemSwitch).order_by(SystemSwitch.id)))
     return {
-        "ref_samarbejde": pa.table(
-            {
-                "indberetningskommune": pa.array(
-                    [s.indberetningskommune for s in valid], pa.string()
-                ),
-                "medlemskommune": pa.array([s.medlemskommune for s in valid], pa.string()),
-            }
-        ),
+        "ref_samarbejde": collaboration_input(intake),
         "ref_genbrug_paragraf": pa.table({"paragraf": [p.paragraf for p in genbrug_paragraffer()]}),
         "ref_paragraf_iso": pa.table(
             {

@@ -7,6 +7,7 @@ installed package is used, never the repository's ``shared/`` copy.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from functools import cache
@@ -78,3 +79,16 @@ def samarbejder() -> dict[str, tuple[str, ...]]:
     for r in _rows("samarbejder.csv"):
         members.setdefault(r["indberetningskommune"], []).append(r["medlemskommune"])
     return {k: tuple(v) for k, v in members.items()}
+
+
+@cache
+def samarbejde_perioder() -> dict[str, tuple[tuple[str, dt.date, dt.date | None], ...]]:
+    """Reporting municipality → (member, first day, last day or None) of every membership
+    period in the packaged list (R-GB-4); a missing first day is the period start 2022-07-01,
+    as seeded into the catalogue."""
+    periods: dict[str, list[tuple[str, dt.date, dt.date | None]]] = {}
+    for r in _rows("samarbejder.csv"):
+        fra = dt.date.fromisoformat(r["gyldig_fra"] or "2022-07-01")
+        til = dt.date.fromisoformat(r["gyldig_til"]) if r["gyldig_til"] else None
+        periods.setdefault(r["indberetningskommune"], []).append((r["medlemskommune"], fra, til))
+    return {k: tuple(v) for k, v in periods.items()}

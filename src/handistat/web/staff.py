@@ -18,7 +18,7 @@ from handistat.approval.reminders import Reminders
 from handistat.approval.status import delivery_status
 from handistat.audit import AuditLog
 from handistat.errors import HandistatError
-from handistat.web import staff_approval
+from handistat.web import staff_approval, staff_samarbejder
 from handistat.web.log_words import event_view
 from handistat.web.portal_data import own_report
 from handistat.web.portal_pages import render, staff_principal
@@ -110,3 +110,7 @@ def audit_log(request: Request, principal: Staff) -> Response:
 
 
 router.include_router(staff_approval.router)
+
+
+# The collaborations page (R-GB-4) is its own module; it shares this router's prefix.
+router.include_router(staff_samarbejder.router)

@@ -10,7 +10,7 @@ Steps, in the order of seed 004 §3.5:
 3. statistikbankkommune: the reporter, or for a collaboration the paying member, else the
    residence on the delivery day, else the reporter;
 4. a loan is active in a period when delivered by its last day and not ended before its first
-   day; a loan not returned ends on the recipient's death.
+   day; a loan ends on its return or the recipient's death, whichever comes first.
 """
 
 from __future__ import annotations
@@ -93,10 +93,24 @@ def cpr_key(text: str) -> str:
     return normalise_cpr(text) or text.strip()
 
 
-def _in_new_system(row: LoanRow, new: dict[tuple[str, str], list[dt.date]]) -> bool:
-    return any(
-        abs((row.ud - day).days) <= MATCH_DAYS for day in new.get((cpr_key(row.cpr), row.hmi), [])
+def paired_old_rows(old: list[LoanRow], new: list[LoanRow]) -> set[str]:
+    """R-IN-8, one to one: greedy over candidate pairs ordered by (days apart, old
+    `udlaan_id`, new `udlaan_id`); returns the `udlaan_id`s of the old rows that are paired."""
+    candidates = sorted(
+        (abs((o.ud - n.ud).days), o.udlaan_id, n.udlaan_id)
+        for o in old
+        for n in new
+        if cpr_key(o.cpr) == cpr_key(n.cpr)
+        and o.hmi == n.hmi
+        and abs((o.ud - n.ud).days) <= MATCH_DAYS
     )
+    used_old: set[str] = set()
+    used_new: set[str] = set()
+    for _, o_id, n_id in candidates:
+        if o_id not in used_old and n_id not in used_new:
+            used_old.add(o_id)
+            used_new.add(n_id)
+    return used_old
 
 
 def switched_rows(
@@ -104,17 +118,17 @@ def switched_rows(
 ) -> Iterator[LoanRow]:
     """Old system before the cut-over + new system, loans in both counted once (R-IN-8)."""
     new_rows = list(read_load(loads[switch.til])) if switch.til in loads else []
-    new: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
-    for row in new_rows:
-        new[(cpr_key(row.cpr), row.hmi)].append(row.ud)
-    if switch.fra in loads:
-        for row in read_load(loads[switch.fra]):
-            if row.ud >= switch.dato:
-                continue
-            if _in_new_system(row, new):
-                dropped.append(row)
-            else:
-                yield row
+    old_rows = [
+        row
+        for row in (read_load(loads[switch.fra]) if switch.fra in loads else [])
+        if row.ud < switch.dato
+    ]
+    paired = paired_old_rows(old_rows, new_rows)
+    for row in old_rows:
+        if row.udlaan_id in paired:
+            dropped.append(row)
+        else:
+            yield row
     yield from new_rows
     for system, load in sorted(loads.items()):
         if system not in (switch.fra, switch.til):
@@ -160,9 +174,18 @@ def residence_on(spells: Spells, day: dt.date) -> str | None:
     return None
 
 
+def members_on(reporter: str, day: dt.date) -> set[str]:
+    """R-GB-4: the members of `reporter`'s collaboration on `day` (empty: none)."""
+    return {
+        member
+        for member, fra, til in refdata.samarbejde_perioder().get(reporter, ())
+        if fra <= day and (til is None or day <= til)
+    }
+
+
 def statistikbankkommune(row: LoanRow, spells: Spells) -> str:
-    """R-GB-4."""
-    members = refdata.samarbejder().get(row.kommune)
+    """R-GB-4, membership on the loan's delivery day."""
+    members = members_on(row.kommune, row.ud)
     if not members:
         return row.kommune
     if row.betaler in members and row.betaler != row.kommune:
@@ -171,8 +194,9 @@ def statistikbankkommune(row: LoanRow, spells: Spells) -> str:
 
 
 def loan_end(row: LoanRow, person: Person) -> dt.date | None:
-    """The return date; a loan never returned ends on the recipient's death."""
-    return row.ind if row.ind is not None else person.doedsdato
+    """R-GB-5: the return or the recipient's death, whichever comes first."""
+    ends = [d for d in (row.ind, person.doedsdato) if d is not None]
+    return min(ends) if ends else None
 
 
 def period(year: int) -> tuple[dt.date, dt.date]:
@@ -186,7 +210,7 @@ def active(ud: dt.date, end: dt.date | None, year: int) -> bool:
 
 def alerams(person: Person, year: int) -> str:
     if person.foedselsdato is None:
-        return "UKENDT"
+        return "999"  # Uoplyst alder, as HANDBU's ALDER
     age = year - person.foedselsdato.year
     for upper, code in _ALERAMS:
         if age < upper:

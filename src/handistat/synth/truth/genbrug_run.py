@@ -42,9 +42,9 @@ _REGISTER = ("indberetningskommune", "kildesystem", "udlaan_id", "cpr", "hmi_num
 
 def genbrug_tables() -> tuple[TableSpec, ...]:
     kommunedk = Dimension("KOMMUNEDK", ("000", *(k.kode for k in refdata.kommuner())), ("000",))
-    konams = Dimension("KONAMS", ("0", "1", "2"), ("0",))
+    konams = Dimension("KONAMS", ("0", "1", "2", "9"), ("0",))
     alerams = Dimension("ALERAMS", ("TOT", "0024", "2549", "5059", "6064", "6569", "7074",
-                                    "7579", "8084", "8589", "90-"), ("TOT",))  # fmt: skip
+                                    "7579", "8084", "8589", "90-", "999"), ("TOT",))  # fmt: skip
     return (
         TableSpec("HJALP1", (kommunedk,), lambda cell: False),
         TableSpec("HJALP2", (kommunedk, konams, alerams), lambda cell: True),
@@ -135,7 +135,7 @@ def _facts(
             {
                 "person": cpr,
                 "KOMMUNEDK": k,
-                "KONAMS": KONAMS.get(persons[cpr].koen, "UKENDT"),
+                "KONAMS": KONAMS.get(persons[cpr].koen, "9"),
                 "ALERAMS": alerams(persons[cpr], y),
             }
             for k, cpr in sorted(counts.recipients[y])
