@@ -99,7 +99,8 @@ def test_cpr_never_echoed_in_full(app: App) -> None:
 
 
 def test_error_list_is_capped_per_code_with_totals(app: App, tmp_path: object) -> None:
-    capped = App(load_settings(data_dir=app.settings.data_dir, error_cap_per_code=5), app.clock)
+    settings = app.settings.model_copy(update={"error_cap_per_code": 5})  # same stores
+    capped = App(settings, app.clock)
     rows = "".join(f"101;r{i};1506154001;XX;2023-01-01;;\n" for i in range(12))
     report = capped.intake.receive(HANDBU_POLICY, [(HEADER + rows + GOOD).encode()], STAFF)
     assert report["error_totals"] == {"UNKNOWN_CODE": 12}
