@@ -66,12 +66,10 @@ def prepared(data_dir: Path, work: Path) -> str:
 
 
 @contextmanager
-def served(data_dir: Path, *, workers: int = 1, extra: Sequence[str] = ()) -> Iterator[str]:
+def served(data_dir: Path, *, extra: Sequence[str] = ()) -> Iterator[str]:
     """`handistat serve` as a child process; yields the base URL."""
     port = free_port()
     args = [sys.executable, "-m", "handistat", "serve", "--port", str(port), *extra]
-    if workers > 1:
-        args += ["--workers", str(workers)]
     log = (data_dir.parent / f"serve-{port}.log").open("wb")
     proc = subprocess.Popen(args, env=env_for(data_dir), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
