@@ -89,7 +89,17 @@ def test_table_view_with_notes_dots_chart_and_downloads(site: Site) -> None:
 def test_missing_choice_returns_to_the_chooser(site: Site) -> None:
     response = site.client.get("/statistikbanken/HANDBU01/tabel?KOMMUNEDK=000")
     assert response.status_code == 400
-    assert "Der skal vælges værdier for variabel: INDSATSER" in response.text
+    # Issue 14 item 4: the variable by its label, the error tied to its fields, "Fejl" in
+    # the title and the summary focused.
+    page = response.text
+    assert "Der mangler et valg for: indsats." in page and "INDSATSER</a>" not in page
+    assert "<title>Fejl: HANDBU01" in page
+    assert 'role="alert" id="fejl" tabindex="-1" autofocus' in page
+    assert '<a href="#v-indsatser">Vælg mindst én værdi for indsats</a>' in page
+    assert (
+        '<input type="checkbox" name="INDSATSER" value="100" aria-invalid="true" '
+        'aria-describedby="v-indsatser-fejl">' in page
+    )
 
 
 def test_calendar_release_nyt_and_documentation(site: Site) -> None:

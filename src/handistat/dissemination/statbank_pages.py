@@ -107,11 +107,15 @@ def _chooser(
     error: str = "",
 ) -> Response:
     variables = chooser(table, chosen, searches)
+    missing = [v for v in variables if not v.rows_given] if error else []
+    if missing:  # name the variables by their labels, not their codes (WCAG 3.3.1)
+        error = "Der mangler et valg for: " + ", ".join(v.text for v in missing) + "."
     context = {
         "table": table,
         "label": table_label(table.cube, "da"),
         "variables": variables,
         "cells": cell_count(variables),
+        "missing": missing,
         "notes": applicable(table.cube.notes, periods(table.cube)),
         "vintage": vintage,
         "error": error,
