@@ -83,3 +83,43 @@ def test_no_shared_temp_or_hash_named_staging(app: App, tmp_path: Path) -> None:
     names = [p.name for p in staged.rglob("*") if p.is_file()]
     assert not [n for n in names if ".tmp." in n]
     assert not [n for n in names if len(n.split(".")[0]) == 64]  # no file named by SHA-256
+
+
+def test_identical_bytes_at_once_over_http_are_one_201_and_200s(app: App) -> None:
+    # the same through the real app on loopback: no 500, one 201, the others 200 duplicate_of
+    import httpx
+
+    from handistat.accounts.resolve import accounts
+    from tests.api.live_server import serve
+
+    tokens = [accounts(app).create_token(["101"], f"v{i}", "test")[0] for i in range(2)]
+    body = _body()
+    answers: list[httpx.Response] = []
+    barrier = threading.Barrier(6)
+    with serve(app) as base:
+
+        def send(i: int) -> None:
+            barrier.wait()
+            answers.append(
+                httpx.post(
+                    f"{base}/api/v1/leverancer/handbu",
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {tokens[i % 2]}",
+                        "Content-Type": "text/csv",
+                    },
+                    timeout=120,
+                )
+            )
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200, 200, 200, 200, 200, 201]
+    first = next(a.json() for a in answers if a.status_code == 201)
+    assert all(
+        a.json()["duplicate_of"] == first["delivery_id"] for a in answers if a.status_code == 200
+    )
