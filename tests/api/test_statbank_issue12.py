@@ -3,8 +3,15 @@ English titles, the JSON-stat label, one-language 404s and the not-public vintag
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
 from tests.api.statbank_fixture import Published, published
+from tests.browser.public_site import public_site
 from tests.release.scenario import local
+
+from handistat.api.app import create_app
 
 __all__ = ["published"]
 
@@ -84,3 +91,26 @@ def test_unknown_and_embargoed_vintage_answer_alike(published: Published) -> Non
         assert other.text.replace("handbu-2099-1", published.second.id) == page.text
     finally:
         published.clock.at = local("2026-10-01T12:00")
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """HANDBU and GENBRUG published (the browser tests' site)."""
+    application = public_site(tmp_path_factory.mktemp("both"))
+    with TestClient(create_app(application)) as client:
+        yield client
+    application.catalogue.dispose()
+
+
+def test_genbrug_tables_in_english(both: TestClient) -> None:
+    tables = {t["id"]: t for t in both.get("/v1/tables?lang=en&subjects=1020").json()}
+    assert tables["HJALP4"]["text"] == (
+        "Loans and recipients of assistive products by assistive product (ISO 9999) and unit"
+    )
+    assert tables["HJALP1"]["text"] == "Loans of assistive products by municipality"
+    info = both.get("/v1/tableinfo/HJALP4?lang=en").json()
+    assert info["description"].startswith("Loans and recipients of assistive products by ")
+    values = {v["id"]: v["text"] for v in info["variables"][0]["values"]}
+    assert values["1222"] == "1222 Manual wheelchairs"
+    for table in tables.values():
+        assert " efter " not in table["text"] and "hjælpemidler" not in table["text"]

@@ -102,11 +102,22 @@ PARAGRAF = Dimension(
 )
 
 
+TITLES_EN = {
+    "HJALP1": "Loans of assistive products by municipality and time",
+    "HJALP2": "Recipients of loans of assistive products by municipality, sex, age and time",
+    "HJALP3": "Loans and recipients of assistive products by product group, unit and time",
+    "HJALP4": "Loans and recipients of assistive products by product class, unit and time",
+    "HJALP5": "Loans and recipients of assistive products by legal basis, unit and time",
+}
+"""English titles, so `lang=en` shows no Danish in titles (issue 12 item 10)."""
+
+
 def _spec(table_id: str, title: str, measure: str, dims: tuple[Dimension, ...]) -> TableSpec:
     return TableSpec(
         id=table_id,
         statistic="genbrug",
         title=title,
+        title_en=TITLES_EN[table_id],
         fact=FACT,
         measure=measure,
         dimensions=dims,
