@@ -106,3 +106,27 @@ def test_every_series_colour_has_3_to_1_against_white() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     for colour in PALETTE:
         assert contrast(colour, "#ffffff") >= 3.0, colour
+
+
+def test_phone_drawing_fits_390_px_without_shrinking_the_text() -> None:
+    """The narrow drawing is at most 340 px wide (a 390 px phone shows it at full size, so
+    13 px labels stay 13 px), even with the longest HANDBU intervention text."""
+    import re
+
+    from handistat.dissemination.chart import ChartData, chart_svg
+
+    labels = (
+        "Særlige dagtilbud til børn (SEL § 32 / BL § 82.1)",
+        "Vedligeholdelsestræning, herunder hjælp til at vedligeholde fysiske eller psykiske "
+        "færdigheder (SEL § 44/86.2 / BL § 90.3)",
+    )
+    bars = ChartData("bar", ((labels[0], "", 4), (labels[1], "", 7)), "indsats", "", "Antal", "t")
+    lines = chart_data(_three_variable_cube())
+    assert lines is not None
+    for data in (bars, lines):
+        narrow = chart_svg(data, "x").split('<div class="chart-narrow">', 1)[1]
+        width = float(re.search(r'width="([\d.]+)"', narrow).group(1))  # type: ignore[union-attr]
+        assert width <= 340
+    drawn = chart_svg(bars, "x")
+    assert "Vedligeholdelsestræning," in drawn and "BL § 90.3)" in drawn  # wrapped, not cut
+    assert "…" not in drawn

@@ -48,6 +48,7 @@ DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (1, 4), (10, 2))
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 LABEL_WIDTH = 28
 """Long value texts are wrapped onto lines of about this many characters, never cut off."""
+NARROW_LABEL_WIDTH = 18
 _RENDER_LOCK = threading.Lock()  # vl-convert's engine is not shared between threads
 
 
@@ -207,13 +208,14 @@ def vega_lite(data: ChartData, *, narrow: bool = False) -> dict[str, Any]:
     import altair as alt  # slow to import; only charts need it
 
     categories, plain_series, plain_panels = data.orders()
-    series, panels = [wrap(s) for s in plain_series], [wrap(p) for p in plain_panels]
+    line = NARROW_LABEL_WIDTH if narrow else LABEL_WIDTH
+    series, panels = [wrap(s, line) for s in plain_series], [wrap(p, line) for p in plain_panels]
     facets = data.facets or ("",) * len(data.rows)
     values = [
-        {"kategori": wrap(c), "serie": wrap(s), "værdi": v, "panel": wrap(f)}
+        {"kategori": wrap(c, line), "serie": wrap(s, line), "værdi": v, "panel": wrap(f, line)}
         for (c, s, v), f in zip(data.rows, facets, strict=True)
     ]
-    wrapped = [wrap(c) for c in categories]
+    wrapped = [wrap(c, line) for c in categories]
     horizontal = data.kind == "bar" and (narrow or max(len(c) for c in categories) > 10)
     angle = 0 if horizontal or data.kind == "line" else -40
     cat_axis = alt.Axis(labelExpr=_SPLIT, labelLimit=0, labelAngle=angle)
@@ -221,12 +223,13 @@ def vega_lite(data: ChartData, *, narrow: bool = False) -> dict[str, Any]:
         "kategori:N", sort=wrapped, title=None if horizontal else data.category_title, axis=cat_axis
     )
     value: Any = (alt.X if horizontal else alt.Y)(
-        "værdi:Q", title=data.value_title, axis=alt.Axis(format=",d", tickCount=5)
+        "værdi:Q", title=data.value_title, axis=alt.Axis(format=",d", tickCount=5, tickMinStep=1)
     )
     encoding: dict[str, Any] = {"tooltip": ["kategori:N", "værdi:Q"]}
     if data.series_title:
         encoding = _series_encoding(data, series, horizontal=horizontal, narrow=narrow)
-    width = 300 if narrow else (260 if data.facet_title else 560)
+    # Narrow: about 330 px in all with the labels, so the text keeps its size on a phone.
+    width = (170 if horizontal else 250) if narrow else (260 if data.facet_title else 560)
     chart = alt.Chart(alt.Data(values=values), width=width)  # type: ignore[no-untyped-call]
     colour: Any = alt.Undefined if data.series_title else ACCENT
     if data.kind == "line":
