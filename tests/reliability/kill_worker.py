@@ -1,6 +1,7 @@
 """The victim of the kill harness: uploads, processing and release creation in a loop.
 
-`python -m tests.reliability.kill_worker DATA_DIR SEED` prints `ACK <delivery id>` after each
+`python -m tests.reliability.kill_worker DATA_DIR SEED MODE` (MODE: deliver, process or
+release: the work that is killed) prints `ACK <delivery id>` after each
 acknowledged delivery and `RELEASE <id>` after each created release (flushed at once), so
 the harness knows what was promised before the SIGKILL.
 """
@@ -27,7 +28,7 @@ CHILDREN = ("1506154001", "0101104002", "0202124003")
 
 
 def body(rng: random.Random, n: int) -> bytes:
-    rows = rng.randint(1, 6000)
+    rows = rng.randint(1, 2500)
     lines = ["kommune;indsats_id;cpr;paragraf;startdato;slutdato;status"]
     for i in range(rows):
         start = f"2023-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
@@ -37,34 +38,39 @@ def body(rng: random.Random, n: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def main(data_dir: str, seed: int) -> None:
+def deliver(app: App, rng: random.Random, n: int) -> str | None:
+    data = body(rng, n)
+    chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
+    report = app.intake.receive(HANDBU_POLICY, chunks, Sender("worker", None))
+    return f"ACK {report['delivery_id']}"
+
+
+def process(app: App, rng: random.Random, n: int) -> str | None:
+    if n % 2:  # new rows to process
+        deliver(app, rng, n)
+    process_handbu(app.intake, app.warehouse, HANDBU_POLICY, YEARS)
+    return "PROCESSED"
+
+
+def release(app: App, rng: random.Random, n: int) -> str | None:
+    created = ReleaseService(app).create("handbu", 2024, local("2025-09-30T08:00"), "worker")
+    return f"RELEASE {created.id}"
+
+
+def main(data_dir: str, seed: int, mode: str) -> None:
     app = App(load_settings(data_dir=Path(data_dir)), fixed_clock(NOW))
     rng = random.Random(seed)
+    work = {"deliver": deliver, "process": process, "release": release}[mode]
     print("READY", flush=True)
     n = 0
     while True:
         n += 1
-        action = rng.choices(["deliver", "process", "release"], weights=[6, 2, 1])[0]
-        if action == "deliver":
-            data = body(rng, n)
-            chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
-            try:
-                report = app.intake.receive(HANDBU_POLICY, chunks, Sender("worker", None))
-            except HandistatError:
-                continue
-            print(f"ACK {report['delivery_id']}", flush=True)
-        elif action == "process":
-            process_handbu(app.intake, app.warehouse, HANDBU_POLICY, YEARS)
-            print("PROCESSED", flush=True)
-        else:
-            try:
-                release = ReleaseService(app).create(
-                    "handbu", 2024, local("2025-09-30T08:00"), "worker"
-                )
-            except HandistatError:
-                continue
-            print(f"RELEASE {release.id}", flush=True)
+        try:
+            said = work(app, rng, n)
+        except HandistatError as exc:
+            said = f"REFUSED {exc.code}"
+        print(said, flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3])

@@ -42,6 +42,10 @@ from tests.reliability.kill_worker import YEARS, body
 from tests.stores.serve_helpers import env_for, wait_healthy
 
 pytestmark = pytest.mark.slow
+KINDS = ("deliver", "process", "release", "serve")
+DELAYS = {"deliver": (0.5, 6.0), "process": (0.5, 12.0), "release": (1.0, 40.0)}
+"""Seconds after start-up before the kill: a release takes ~10-30 s here (disclosure control
+and its audit), so its kills spread over protection, freezing and the catalogue commit."""
 PERSONS = [
     ("1506154001", "K", "2015-06-15", ""),
     ("0101104002", "M", "2010-01-01", ""),
@@ -49,9 +53,9 @@ PERSONS = [
 ]
 
 
-def _worker_trial(data: Path, seed: int, rng: random.Random) -> dict[str, Any]:
+def _worker_trial(data: Path, seed: int, mode: str, rng: random.Random) -> dict[str, Any]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.kill_worker", str(data), str(seed)],
+        [sys.executable, "-m", "tests.reliability.kill_worker", str(data), str(seed), mode],
         env=env_for(data),
         stdout=subprocess.PIPE,
         text=True,
@@ -62,7 +66,7 @@ def _worker_trial(data: Path, seed: int, rng: random.Random) -> dict[str, Any]:
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout or []))
     reader.start()
-    time.sleep(rng.uniform(0.2, 6.0))
+    time.sleep(rng.uniform(*DELAYS[mode]))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     reader.join()
@@ -70,7 +74,7 @@ def _worker_trial(data: Path, seed: int, rng: random.Random) -> dict[str, Any]:
         kind, _, value = line.strip().partition(" ")
         if kind in promised:
             promised[kind].append(value)
-    return {"kind": "worker", "promised": promised, "steps": len(lines)}
+    return {"kind": mode, "promised": promised, "steps": len(lines)}
 
 
 def _serve_trial(data: Path, token_env: dict[str, str], rng: random.Random) -> dict[str, Any]:
@@ -186,11 +190,11 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
     auth = {"Authorization": f"Bearer {token}"}
     results = []
     for trial_no in range(trials):
-        kind = "serve" if trial_no % 4 == 3 else "worker"
+        kind = ("deliver", "process", "release", "serve")[trial_no % 4]
         if kind == "serve":
             trial = _serve_trial(data, auth, rng)
         else:
-            trial = _worker_trial(data, rng.randrange(1 << 30), rng)
+            trial = _worker_trial(data, rng.randrange(1 << 30), kind, rng)
         trial.update(_check_after_restart(app, trial, tmp_path))
         results.append(trial)
     summary = {
@@ -199,6 +203,10 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path) -> None:
         "kills": trials,
         "acknowledged_deliveries": sum(len(t["promised"]["ACK"]) for t in results),
         "acknowledged_releases": sum(len(t["promised"]["RELEASE"]) for t in results),
+        "kills_by_kind": {k: sum(t["kind"] == k for t in results) for k in KINDS},
+        "completed_steps_by_kind": {
+            k: sum(t["steps"] for t in results if t["kind"] == k) for k in KINDS
+        },
         "deliveries_checked": sum(t["deliveries"] for t in results),
         "final_deliveries": results[-1]["deliveries"],
         "final_releases": results[-1]["releases"],
