@@ -32,10 +32,16 @@ def _junit(path: Path) -> dict[str, int] | None:
 def _kill(kill: dict[str, Any] | None) -> list[str]:
     if kill is None:
         return ["Not run."]
+    by_kind = kill.get("kills_by_kind", {})
+    steps = kill.get("completed_steps_by_kind", {})
+    kinds = ", ".join(
+        f"{k} {n} (steps finished before the kills: {steps.get(k, 0)})" for k, n in by_kind.items()
+    )
     return [
         f"- seed {kill['seed']}, {kill['trials']} trials, **{kill['kills']} SIGKILLs** "
         "(uploads through the service and through `handistat serve`, processing, release "
         "creation)",
+        f"- kills by kind of work: {kinds or 'not recorded'}",
         f"- acknowledged before a kill: {kill['acknowledged_deliveries']} deliveries, "
         f"{kill['acknowledged_releases']} releases; all found after the restart",
         f"- deliveries checked after restarts (whole: bytes match hash and size; no blob "
