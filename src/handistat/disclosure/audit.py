@@ -75,7 +75,7 @@ def _inequality(terms: Mapping[int, float], values: Sequence[int], suppressed: s
 _quiet = False
 
 
-def _new_solver() -> highspy.Highs:
+def new_solver() -> highspy.Highs:
     """A silent HiGHS; the first one in a process prints a banner on fd 1, which would end up
     in the CLI's output, so that one is made with fd 1 pointed at /dev/null."""
     global _quiet
@@ -98,7 +98,7 @@ def _new_solver() -> highspy.Highs:
 
 
 def _model(variables: Sequence[int], rows: Sequence[_Row]) -> highspy.Highs:
-    solver = _new_solver()
+    solver = new_solver()
     n = len(variables)
     solver.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
     position = {v: i for i, v in enumerate(variables)}

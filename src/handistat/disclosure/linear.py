@@ -11,7 +11,7 @@ prime to divide a minor, which we accept as never).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,9 +21,13 @@ from handistat.disclosure.relations import EQUAL, Relation
 PRIME = 2_147_483_647
 
 
-def _restricted(relations: Iterable[Relation], suppressed: set[int]) -> list[dict[int, int]]:
+def _restricted(
+    relations: Sequence[Relation], suppressed: set[int]
+) -> tuple[list[dict[int, int]], list[int]]:
+    """The equalities restricted to the suppressed cells, and each one's relation index."""
     rows: list[dict[int, int]] = []
-    for relation in relations:
+    ids: list[int] = []
+    for i, relation in enumerate(relations):
         if relation.kind != EQUAL:
             continue
         entries: dict[int, int] = {}
@@ -34,7 +38,8 @@ def _restricted(relations: Iterable[Relation], suppressed: set[int]) -> list[dic
                 entries[part] = -1
         if entries:
             rows.append(entries)
-    return rows
+            ids.append(i)
+    return rows, ids
 
 
 def components(rows: Sequence[Mapping[int, float]]) -> list[tuple[list[int], list[int]]]:
@@ -87,23 +92,39 @@ def _pivot_rows(matrix: NDArray[np.int64]) -> list[tuple[int, int]]:
     return pivots
 
 
-def determined_groups(relations: Iterable[Relation], suppressed: set[int]) -> list[set[int]]:
+GroupCache = dict[tuple[tuple[int, ...], tuple[int, ...]], frozenset[int]]
+
+
+def determined_groups(
+    relations: Sequence[Relation], suppressed: set[int], cache: GroupCache | None = None
+) -> list[set[int]]:
     """Per linked group of suppressed cells, those whose value follows exactly from the
-    published ones (groups with none are left out)."""
-    rows = _restricted(relations, suppressed)
+    published ones (groups with none are left out). A group met before with the same cells and
+    equalities is answered from `cache` (suppression adds one cell at a time)."""
+    rows, ids = _restricted(relations, suppressed)
     groups = []
     for row_ids, cells in components(rows):
-        position = {cell: j for j, cell in enumerate(cells)}
-        matrix = np.zeros((len(row_ids), len(cells)), dtype=np.int64)
-        for i, row_id in enumerate(row_ids):
-            for cell, coefficient in rows[row_id].items():
-                matrix[i, position[cell]] = coefficient % PRIME
-        found = {cells[c] for r, c in _pivot_rows(matrix) if np.count_nonzero(matrix[r]) == 1}
+        signature = (tuple(cells), tuple(ids[i] for i in row_ids))
+        found = cache.get(signature) if cache is not None else None
+        if found is None:
+            found = _determined_in(cells, [rows[i] for i in row_ids])
+            if cache is not None:
+                cache[signature] = found
         if found:
-            groups.append(found)
+            groups.append(set(found))
     return groups
 
 
-def determined(relations: Iterable[Relation], suppressed: set[int]) -> set[int]:
+def _determined_in(cells: Sequence[int], rows: Sequence[Mapping[int, int]]) -> frozenset[int]:
+    position = {cell: j for j, cell in enumerate(cells)}
+    matrix = np.zeros((len(rows), len(cells)), dtype=np.int64)
+    for i, row in enumerate(rows):
+        for cell, coefficient in row.items():
+            matrix[i, position[cell]] = coefficient % PRIME
+    pivots = _pivot_rows(matrix)
+    return frozenset(cells[c] for r, c in pivots if np.count_nonzero(matrix[r]) == 1)
+
+
+def determined(relations: Sequence[Relation], suppressed: set[int]) -> set[int]:
     """The suppressed cells whose value follows exactly from the published ones."""
     return set().union(*determined_groups(relations, suppressed))

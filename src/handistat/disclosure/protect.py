@@ -9,13 +9,14 @@ part for staff (the loss per table: share of cells and of the count suppressed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from handistat.disclosure.cells import CellSet, collect, table_cells
+from handistat.disclosure.inner import InnerResult, inner_audit
 from handistat.disclosure.relations import Relation, derive
-from handistat.disclosure.suppress import PRIMARY, Parameters, Pattern, protect
+from handistat.disclosure.suppress import EXCLUDED, PRIMARY, Parameters, Pattern, protect
 from handistat.tables.common import hierarchies
 from handistat.tables.cube import Cube
 from handistat.tables.spec import TableSpec
@@ -123,6 +124,7 @@ def _report(
                 "celle": cells.keys[c].label(),
                 "status": status,
                 "interval": pattern.intervals[c].as_json() if c in pattern.intervals else None,
+                "indre": pattern.inner[c].as_json() if c in pattern.inner else None,
                 "steder": [[t, list(k)] for t, k in sorted(places[c])],
             }
             for c, status in sorted(pattern.status.items())
@@ -143,8 +145,14 @@ def protect_tables(
     cells = collect(tables)
     relations = derive(tables, cells, hierarchies())
     constants = _constants(cells, earlier)
+    specs = [spec for spec, _ in tables]
+    nestings = hierarchies()
+
+    def inner(hidden: set[int], need: Mapping[int, float]) -> InnerResult:
+        return inner_audit(specs, cells, hidden, need, nestings)
+
     pattern = protect(
-        cells, relations, params, _excluded(cells, excluded_municipalities), constants
+        cells, relations, params, _excluded(cells, excluded_municipalities), constants, inner
     )
     problems = failures_of(pattern, cells, params)
     hidden = pattern.suppressed | pattern.known
@@ -158,14 +166,15 @@ def protect_tables(
 
 def failures_of(pattern: Pattern, cells: CellSet, params: Parameters) -> list[int]:
     """Suppressed cells the final audit does not accept (empty when the release may go out)."""
-    bad = []
-    for cell, status in pattern.status.items():
-        interval = pattern.intervals.get(cell)
-        if interval is None:
-            continue
-        need = params.p if status == PRIMARY else 0
-        if interval.width <= 0 or interval.width < need:
-            bad.append(cell)
+    bad = set()
+    for intervals in (pattern.intervals, pattern.inner):
+        for cell, status in pattern.status.items():
+            interval = intervals.get(cell)
+            if interval is None or (status == EXCLUDED and cells.values[cell] == 0):
+                continue
+            need = params.p if status == PRIMARY else 0
+            if interval.width <= 0 or interval.width < need:
+                bad.add(cell)
     return sorted(bad)
 
 

@@ -13,19 +13,22 @@ cells until the audit passes, in three rounds that repeat until nothing changes:
 
 Cost prefers small inner cells and spares totals: candidates are ranked by whether the cell
 is the total of any relation, then its value, then its key, so the same input always gives the
-same pattern. Zeros are published (R-SDC-1) and never used as cover, nor are cells already
-known from an earlier vintage. At the end a secondary cell that the published cells still
+same pattern. Zeros are published (R-SDC-1); a zero is hidden as cover only when no nonzero
+cell can serve (a tiny or sparse table), and cells already known from an earlier vintage never
+cover. A left-out municipality's zero cells are shown as ``..`` but need no protection: a
+published zero total says the same. At the end a secondary cell that the published cells still
 determine is published after all: it hides nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from handistat.disclosure.audit import Interval, audit
 from handistat.disclosure.cells import CellSet
-from handistat.disclosure.linear import determined_groups
+from handistat.disclosure.inner import InnerResult
+from handistat.disclosure.linear import GroupCache, determined_groups
 from handistat.disclosure.relations import LINEAR, PERSONS, PERSONS_LOWER, RESIDUAL, Relation
 
 PRIMARY = "primær"
@@ -49,6 +52,8 @@ class Pattern:
 
     status: dict[int, str] = field(default_factory=dict)
     intervals: dict[int, Interval] = field(default_factory=dict)
+    inner: dict[int, Interval] = field(default_factory=dict)
+    """Unit cells under the inner-cell model: a range the cell is known to take at least."""
     known: set[int] = field(default_factory=set)
     """Protected cells that an earlier vintage already published with the same value."""
     rounds: int = 0
@@ -66,7 +71,8 @@ class _Problem:
     protected: set[int]
     constants: set[int]
     by_cell: dict[int, list[int]] = field(default_factory=dict)
-    rank: dict[int, tuple[bool, int, str]] = field(default_factory=dict)
+    rank: dict[int, tuple[bool, bool, int, str]] = field(default_factory=dict)
+    groups: GroupCache = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         totals = {r.total for r in self.relations}
@@ -74,7 +80,12 @@ class _Problem:
             for cell in relation.cells():
                 self.by_cell.setdefault(cell, []).append(i)
         self.rank = {
-            c: (c in totals, self.cells.values[c], self.cells.keys[c].label())
+            c: (
+                self.cells.values[c] == 0,
+                c in totals,
+                self.cells.values[c],
+                self.cells.keys[c].label(),
+            )
             for c in range(len(self.cells))
         }
 
@@ -83,7 +94,7 @@ class _Problem:
             c
             for i in relation_ids
             for c in self.relations[i].cells()
-            if c not in hidden and c not in self.constants and self.cells.values[c] > 0
+            if c not in hidden and c not in self.constants
         }
         return sorted(found, key=self.rank.__getitem__)
 
@@ -127,7 +138,7 @@ def _linear_round(problem: _Problem, hidden: set[int]) -> bool:
     """Round 2: per linked group with a determined protected cell, hide the cheapest cell of
     an equality through which the group's determined cells are derived."""
     changed = False
-    for group in determined_groups(problem.relations, hidden):
+    for group in determined_groups(problem.relations, hidden, problem.groups):
         if not group & problem.protected:
             continue
         extra = problem.cover(sorted(group), hidden, LINEAR)
@@ -161,13 +172,38 @@ def _audit_round(problem: _Problem, hidden: set[int]) -> tuple[bool, dict[int, I
     return changed, intervals
 
 
-def _release_determined(
-    problem: _Problem, hidden: set[int], intervals: dict[int, Interval]
-) -> None:
+InnerAudit = Callable[[set[int], Mapping[int, float]], "InnerResult"]
+"""The inner-cell audit (`inner.inner_audit` bound to the tables): hidden cells, the width
+each needs → the intervals of the hidden unit cells."""
+
+
+def _needs(problem: _Problem, hidden: set[int]) -> dict[int, float]:
+    k, p = problem.params.k, problem.params.p
+    return {c: (p if 0 < problem.cells.values[c] < k else 0) for c in hidden}
+
+
+def _inner_round(
+    problem: _Problem, hidden: set[int], inner: InnerAudit
+) -> tuple[bool, dict[int, Interval]]:
+    """Round 4: the same top-up where the inner cells narrow a protected cell further."""
+    result = inner(hidden, _needs(problem, hidden))
+    changed = False
+    for cell in failures(problem, result.intervals):
+        bound_by = [c for c in result.binding.get(cell, []) if c not in problem.constants]
+        bound_by.sort(key=problem.rank.__getitem__)
+        extra = bound_by[0] if bound_by else problem.cover([cell], hidden, ALL_KINDS)
+        if extra is not None and extra not in hidden:
+            hidden.add(extra)
+            changed = True
+    return changed, result.intervals
+
+
+def _release_determined(problem: _Problem, hidden: set[int], *audits: dict[int, Interval]) -> None:
     """Publish secondary cells whose value is already fixed: hiding them protects nothing."""
-    for cell, interval in intervals.items():
-        if cell not in problem.protected and interval.width <= 0:
-            hidden.discard(cell)
+    for intervals in audits:
+        for cell, interval in intervals.items():
+            if cell not in problem.protected and interval.width <= 0:
+                hidden.discard(cell)
 
 
 def protect(
@@ -176,27 +212,32 @@ def protect(
     params: Parameters,
     forced: Iterable[int] = (),
     constants: Iterable[int] = (),
+    inner: InnerAudit | None = None,
 ) -> Pattern:
     """The suppression pattern: primaries, `forced` cells (excluded), and secondaries."""
     known = set(constants)
     first = primary(cells, params)
     must = set(forced)
-    protected = (first | must) - known
+    protected = (first | {c for c in must if cells.values[c] > 0}) - known
     problem = _Problem(cells, relations, params, protected, known)
     hidden = set(protected)
     rounds = 0
     intervals: dict[int, Interval] = {}
+    inner_intervals: dict[int, Interval] = {}
     while rounds < MAX_ROUNDS:
         rounds += 1
         if _row_rule(problem, hidden) | _linear_round(problem, hidden):
             continue
         changed, intervals = _audit_round(problem, hidden)
+        if not changed and inner is not None:
+            changed, inner_intervals = _inner_round(problem, hidden, inner)
         if not changed:
             break
-    _release_determined(problem, hidden, intervals)
-    intervals = audit(relations, cells.values, hidden)
+    _release_determined(problem, hidden, intervals, inner_intervals)
     pattern = Pattern(known=(first | must) & known, rounds=rounds)
     for cell in sorted(hidden):
         pattern.status[cell] = PRIMARY if cell in first else EXCLUDED if cell in must else SECONDARY
-    pattern.intervals = {c: i for c, i in intervals.items() if c in hidden}
+    pattern.intervals = audit(relations, cells.values, hidden)
+    if inner is not None:
+        pattern.inner = inner(hidden, _needs(problem, hidden)).intervals
     return pattern
