@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -17,6 +18,12 @@ from handistat.register.population import load_population
 from handistat.register.process import process_handbu
 from handistat.settings import load_settings
 from tests.stores.postgres import catalogue_override
+
+# The release, API and web tests run on worlds of four or five children, where every count is
+# 1 or 2: with k = 3 every figure would be '..' and those tests could check nothing. They run
+# with k = 1 (no primary suppression; excluded municipalities are still protected); the
+# disclosure tests (tests/disclosure, tests/release/test_release_protection.py) set k = 3.
+os.environ.setdefault("HANDISTAT_DISCLOSURE_K", "1")
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 HEADER = "kommune;indsats_id;cpr;paragraf;startdato;slutdato;status"

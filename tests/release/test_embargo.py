@@ -93,7 +93,8 @@ def test_one_minute_before_eight_no_figure_of_the_new_release(world: World) -> N
     assert world.client.get(f"/udgivelser/{world.second.id}").status_code == 404
     assert world.client.get(f"/nyt/{world.second.id}").status_code == 404
     calendar = bodies["/udgivelser"]
-    assert "Handicapindsatser til børn og unge 2025" in calendar and "2026-09-30 08:00" in calendar
+    assert "Handicapindsatser til børn og unge 2025" in calendar
+    assert "30. september 2026 kl. 08:00" in calendar  # Danish dates (issue 12)
 
 
 def test_at_eight_the_release_is_public(world: World) -> None:

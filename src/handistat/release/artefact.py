@@ -130,9 +130,16 @@ def sha256(data: bytes) -> str:
 
 
 def freeze(
-    root: Path, release_id: str, tables: Sequence[FrozenTable], meta: Mapping[str, Any]
+    root: Path,
+    release_id: str,
+    tables: Sequence[FrozenTable],
+    meta: Mapping[str, Any],
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
-    """Write the artefact of `release_id` atomically; returns the manifest's SHA-256."""
+    """Write the artefact of `release_id` atomically; returns the manifest's SHA-256.
+
+    `documents` are further JSON files of the release (the disclosure audit, R-SDC-5), named
+    in the manifest under ``documents`` with their checksums, apart from the tables."""
     root.mkdir(parents=True, exist_ok=True)
     final = root / release_id
     if final.exists():
@@ -146,7 +153,18 @@ def freeze(
             name = f"{table.table_id}.json"
             _write_synced(work / name, data)
             files[name] = sha256(data)
-        manifest = {"version": ARTEFACT_VERSION, "release": release_id, **meta, "files": files}
+        named = {}
+        for name, document in (documents or {}).items():
+            data = _json_bytes(document)
+            _write_synced(work / name, data)
+            named[name] = sha256(data)
+        manifest = {
+            "version": ARTEFACT_VERSION,
+            "release": release_id,
+            **meta,
+            "files": files,
+            "documents": named,
+        }
         manifest_bytes = _json_bytes(manifest)
         _write_synced(work / MANIFEST, manifest_bytes)
         _sync_dir(work)
@@ -180,6 +198,22 @@ def load(root: Path, release_id: str, manifest_sha256: str) -> dict[str, FrozenT
         table = table_from_document(json.loads(data))
         tables[table.table_id] = table
     return tables
+
+
+def load_document(
+    root: Path, release_id: str, manifest_sha256: str, name: str
+) -> dict[str, Any] | None:
+    """A further document of the release, checked against the manifest (None if it has none:
+    releases frozen before disclosure control was built)."""
+    manifest = read_manifest(root, release_id, manifest_sha256)
+    expected = manifest.get("documents", {}).get(name)
+    if expected is None:
+        return None
+    data = _read(root / release_id / name)
+    if sha256(data) != expected:
+        raise ArtefactDamaged(f"{name} i udgivelsen {release_id} svarer ikke til checksummen")
+    document: dict[str, Any] = json.loads(data)
+    return document
 
 
 def _read(path: Path) -> bytes:

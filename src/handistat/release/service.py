@@ -12,19 +12,28 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from handistat.audit import record
+from handistat.disclosure.protect import Protected
 from handistat.errors import Conflict, EmbargoActive, NotFound, UsageError
 from handistat.release import artefact
 from handistat.release.artefact import FrozenTable
 from handistat.release.decisions import apply_decisions, municipality_decisions
 from handistat.release.models import APPROVED, PREPARED, WITHDRAWN, Release, ReleaseRow
+from handistat.release.protection import (
+    AUDIT_DOCUMENT,
+    INTERNAL_DOCUMENT,
+    documents,
+    earlier_vintages,
+    protect_statistic,
+)
 from handistat.release.schedule import release_years
 from handistat.release.vintages import MergeCache, RevisedCell, VintageView, revised_cells
-from handistat.tables.registry import TABLES, compute
+from handistat.tables.cube import Cube
+from handistat.tables.registry import TABLES
 from handistat.tables.spec import TableSpec
 
 if TYPE_CHECKING:
@@ -41,8 +50,7 @@ def statistic_tables(statistic: str) -> list[TableSpec]:
     return specs
 
 
-def freeze_table(spec: TableSpec, cube_years: list[int], application: App) -> FrozenTable:
-    cube = compute(application.warehouse, spec, cube_years)
+def frozen_table(spec: TableSpec, cube: Cube) -> FrozenTable:
     totals = {d.id: d.totals[0].code for d in spec.dimensions if d.eliminable}
     return FrozenTable(cube, spec.statistic, spec.subject, totals)
 
@@ -86,7 +94,10 @@ class ReleaseService:
         years = release_years(year)
         self._require_register(specs, year)
         decisions = municipality_decisions(self.app, statistic, year)
-        frozen = apply_decisions([freeze_table(s, years, self.app) for s in specs], decisions)
+        protected = self.protect(statistic, year, decisions)
+        frozen = apply_decisions(
+            [frozen_table(s, protected.tables[s.id]) for s in specs], decisions
+        )
         now = self.app.clock()
         with self._lock:
             release_id = self._next_id(statistic, year)
@@ -98,7 +109,7 @@ class ReleaseService:
                 "scheduled_at": scheduled_at.isoformat(),
                 "municipalities": decisions,
             }
-            digest = artefact.freeze(self.root, release_id, frozen, meta)
+            digest = artefact.freeze(self.root, release_id, frozen, meta, documents(protected))
             row = ReleaseRow(
                 id=release_id,
                 statistic=statistic,
@@ -118,6 +129,30 @@ class ReleaseService:
                 record(session, now, actor, "release.create", release_id, {"years": years})
             self._changed()
         return self.get(release_id)
+
+    def protect(self, statistic: str, year: int, decisions: Mapping[str, Any]) -> Protected:
+        """The statistic's tables for the release years of `year`, protected jointly with the
+        earlier vintages (R-SDC-2); a failing audit stops here, and nothing is frozen."""
+        _, protected = protect_statistic(
+            self.app,
+            statistic_tables(statistic),
+            release_years(year),
+            decisions,
+            earlier_vintages(self, statistic),
+        )
+        if not protected.passed:
+            failed = ", ".join(protected.report["fejl"][:5])
+            raise Conflict(
+                f"diskretioneringen af {statistic} {year} består ikke revisionen "
+                f"({len(protected.report['fejl'])} celler kan beregnes for snævert: {failed}); "
+                "der er ikke dannet nogen udgivelse"
+            )
+        return protected
+
+    def disclosure(self, release: Release, *, internal: bool = False) -> dict[str, Any] | None:
+        """The release's audit report (or, for staff, the loss and the hidden values)."""
+        name = INTERNAL_DOCUMENT if internal else AUDIT_DOCUMENT
+        return artefact.load_document(self.root, release.id, release.manifest_sha256, name)
 
     def publish(self, release_id: str, actor: str) -> Release:
         release = self.get(release_id)
