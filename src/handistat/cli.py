@@ -266,11 +266,17 @@ def table(
     fmt: Annotated[TableFormat | None, typer.Option("--format", help="file format")] = None,
     out_file: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
 ) -> None:
-    """One published table for one year (Statbank CSV with --format csv)."""
+    """One table for one year, protected as a release would publish it (R-SDC-5); --raw:
+    before disclosure control (staff only). Statbank CSV with --format csv."""
     application = _app()
     with errors():
         spec = table_spec(table_id)
-        cube = compute(application.warehouse, spec, [year])
+        if raw:
+            cube = compute(application.warehouse, spec, [year])
+        else:
+            from handistat.release.protection import protected_table
+
+            cube = protected_table(application, spec, year)
     if fmt is None and out_file is None:
         display.print_cube(out, cube)
         return
