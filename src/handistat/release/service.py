@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from handistat.audit import record
 from handistat.disclosure.protect import Protected
+from handistat.disclosure.text import revealed
 from handistat.errors import Conflict, EmbargoActive, NotFound, UsageError
 from handistat.release import artefact
 from handistat.release.artefact import FrozenTable
@@ -149,6 +150,19 @@ class ReleaseService:
             )
         return protected
 
+    def _refuse_hidden_figures(self, release: Release, text: str) -> None:
+        """R-SDC-5: an article may not state the value of a suppressed cell."""
+        internal = self.disclosure(release, internal=True) or {}
+        hidden = internal.get("vaerdier", {}).values()
+        shown = {v for t in self.load(release).values() for v in t.cube.values.values()}
+        found = revealed(text, hidden, (v for v in shown if v is not None))
+        if found:
+            figures = ", ".join(str(v) for v in found)
+            raise Conflict(
+                f"teksten nævner tal, der er undertrykt af hensyn til diskretionen ({figures}); "
+                "skriv dem som '..' eller omtal dem uden tal"
+            )
+
     def disclosure(self, release: Release, *, internal: bool = False) -> dict[str, Any] | None:
         """The release's audit report (or, for staff, the loss and the hidden values)."""
         name = INTERNAL_DOCUMENT if internal else AUDIT_DOCUMENT
@@ -171,6 +185,8 @@ class ReleaseService:
             text = self._draft_article(
                 release.statistic, list(self.load(release).values()), release.municipalities
             )
+        if text is not None:
+            self._refuse_hidden_figures(release, text)
         self._update(release.id, actor, "release.article", article=text, article_edited_by=actor)
         return self.get(release.id)
 

@@ -49,6 +49,8 @@ def preview_page(request: Request, release_id: str, _: Staff, besked: str = "") 
         "revisions": revision_rows(service.revisions(release.id)),
         "article": article_html(service, release, release.article) if release.article else "",
         "message": besked,
+        "disclosure": service.disclosure(release),
+        "loss": (service.disclosure(release, internal=True) or {}).get("tab", {}),
     }
     return page(request, "personale_udgivelse.html", context, private=True)
 
