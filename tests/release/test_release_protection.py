@@ -194,3 +194,24 @@ def test_an_article_stating_a_suppressed_figure_is_refused(
     total = next(v for v in published if v is not None and v >= 10)
     service.set_article(release.id, f"I alt fik {total} børn hjælp.", "redaktør")  # published
     clock.at = local("2026-10-01T12:00")
+
+
+def test_cli_table_prints_the_protected_table_and_raw_on_request(
+    world: tuple[App, Release, TestClient],
+) -> None:  # SPEC §13: `table` without --raw is protected
+    from typer.testing import CliRunner
+
+    from handistat.cli import app as cli
+
+    application, _, _ = world
+    env = {"HANDISTAT_DATA_DIR": str(application.settings.data_dir), "HANDISTAT_DISCLOSURE_K": "3"}
+    args = ["table", "HANDBU02", "--year", "2025", "--format", "csv"]
+    protected = CliRunner().invoke(cli, args, env=env, catch_exceptions=False).stdout
+    raw = CliRunner().invoke(cli, [*args, "--raw"], env=env, catch_exceptions=False).stdout
+
+    def values(text: str) -> list[str]:
+        return [line.rsplit(";", 1)[1] for line in text.strip().splitlines()[1:]]
+
+    assert len(values(protected)) == len(values(raw))
+    assert ".." in values(protected) and not {"1", "2"} & set(values(protected))
+    assert ".." not in values(raw) and {"1", "2"} & set(values(raw))
