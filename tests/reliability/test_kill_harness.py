@@ -43,7 +43,7 @@ from tests.stores.serve_helpers import env_for, wait_healthy
 
 pytestmark = pytest.mark.slow
 KINDS = ("deliver", "process", "release", "serve")
-DELAYS = {"deliver": (0.5, 6.0), "process": (0.5, 12.0), "release": (1.0, 40.0)}
+DELAYS = {"deliver": (0.5, 15.0), "process": (0.5, 15.0), "release": (1.0, 40.0)}
 """Seconds after start-up before the kill: a release takes ~10-30 s here (disclosure control
 and its audit), so its kills spread over protection, freezing and the catalogue commit."""
 PERSONS = [
@@ -74,7 +74,8 @@ def _worker_trial(data: Path, seed: int, mode: str, rng: random.Random) -> dict[
         kind, _, value = line.strip().partition(" ")
         if kind in promised:
             promised[kind].append(value)
-    return {"kind": mode, "promised": promised, "steps": len(lines)}
+    done = [line for line in lines if line.split(" ")[0] in ("ACK", "PROCESSED", "RELEASE")]
+    return {"kind": mode, "promised": promised, "steps": len(done)}
 
 
 def _serve_trial(data: Path, token_env: dict[str, str], rng: random.Random) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def _serve_trial(data: Path, token_env: dict[str, str], rng: random.Random) -> d
     threads = [threading.Thread(target=upload, args=(k,)) for k in range(3)]
     for t in threads:
         t.start()
-    time.sleep(rng.uniform(0.3, 4.0))
+    time.sleep(rng.uniform(0.5, 10.0))
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     stop.set()
