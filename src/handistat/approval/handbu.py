@@ -9,8 +9,8 @@ year and the national rate are context and may move without asking again.
 Embargo (R-PUB-2, issue 13 item 9): every municipality sees the national rate, so it must be a
 figure already public. The live register's national count times the (public) child population
 gave the embargoed national figure exactly; the rate is therefore only shown when the caller
-passes the public national count (`public_national`: year → children, from a public release);
-without one it is None and no rate flag is raised.
+passes the public national count (`public_national`: year → children, from a public release,
+see `public_national_children`); without one it is None and no rate flag is raised.
 """
 
 from __future__ import annotations
@@ -27,10 +27,14 @@ from handistat.approval.declarations import (
     ReportKind,
     municipalities,
 )
+from handistat.release.vintages import VintageView
 from handistat.stores.warehouse import Warehouse
 from handistat.tables.handbu import TYPES
 
 TOTAL = "i_alt"
+NATIONAL_CELL = ("HANDBU01", "000", "110", "0")
+"""The published national number of children: HANDBU01 KOMMUNEDK 000, INDSATSER 110 (children
+receiving interventions, total), KØN 0 (both sexes)."""
 Counts = dict[str, dict[str, int]]
 """{indsats code or "i_alt": {"boern": n, "indsatser": m}}"""
 
@@ -74,6 +78,21 @@ def _residents(warehouse: Warehouse, year: int) -> dict[str, int]:
     by_kommune = {str(r["kommune"]): int(r["boern"]) for r in rows}
     by_kommune["000"] = sum(by_kommune.values())
     return by_kommune
+
+
+def public_national_children(view: VintageView) -> dict[int, int]:
+    """Year → the national number of children as `view` (the public view) shows it; years
+    whose cell is hidden or missing are left out, so their rate stays "–" (issue 13 item 9)."""
+    table_id, *codes = NATIONAL_CELL
+    if not view.has(table_id):
+        return {}
+    table = view.table(table_id)
+    found = {}
+    for year in table.time_dimension.code_ids():
+        value = table.cube.values.get((*codes, year))
+        if value is not None:
+            found[int(year)] = value
+    return found
 
 
 def rate(children: int, residents: int | None) -> float | None:

@@ -21,12 +21,13 @@ from sqlalchemy import select
 
 from handistat.approval.declarations import AWAITING, ReportKind, State
 from handistat.approval.genbrug import GENBRUG_KIND
-from handistat.approval.handbu import HANDBU_KIND
+from handistat.approval.handbu import HANDBU_KIND, public_national_children, validation_lists
 from handistat.approval.models import ApprovalReport
 from handistat.approval.status import kommuner_with_deliveries
 from handistat.audit import record
 from handistat.clock import today_copenhagen
 from handistat.errors import Conflict, NotFound
+from handistat.release.service import ReleaseService
 from handistat.web.danish import dato
 
 if TYPE_CHECKING:
@@ -112,7 +113,12 @@ class Workflow:
         return today_copenhagen(self.clock)
 
     def figures(self, statistic: str, year: int) -> dict[tuple[str, str], dict[str, Any]]:
-        return dict(kind_of(statistic).figures(self.app.warehouse, year, self.today()))
+        kind = kind_of(statistic)
+        if kind is HANDBU_KIND:  # the national rate only from a public release (issue 13.9)
+            public = ReleaseService(self.app).public_view(self.clock())
+            national = public_national_children(public)
+            return dict(validation_lists(self.app.warehouse, year, self.today(), national))
+        return dict(kind.figures(self.app.warehouse, year, self.today()))
 
     def plan(self, statistic: str, year: int, deadline: dt.date | None = None) -> SendPlan:
         """What `send` would do (the preview staff confirm, issue 11 item 2): which reports
