@@ -170,11 +170,6 @@ def test_staff_pages(browser: Any, base_url: str, axe_source: str) -> None:
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known (docs/tilgaengelighed.md): portal and staff tables are not yet in scroll "
-    "boxes, so those pages scroll sideways at 320 px (issue 14 item 1, portal/staff templates)",
-)
 def test_portal_and_staff_pages_reflow_at_320_px(browser: Any, base_url: str) -> None:
     problems = []
     for email, paths in ((OFFICER, PORTAL), (STAFF, STAFF_PAGES)):

@@ -23,7 +23,7 @@ from handistat.audit import AuditLog
 from handistat.clock import today_copenhagen
 from handistat.errors import HandistatError, NotFound
 from handistat.intake.rawzone import RawZone, read_chunks
-from handistat.web import portal_approval, portal_records
+from handistat.web import portal_approval, portal_cpr, portal_records
 from handistat.web.portal_data import PORTAL_REPORTS, own_report
 from handistat.web.portal_pages import (
     back_to,
@@ -276,7 +276,11 @@ def delivery_file(request: Request, principal: Person, delivery_id: RowId) -> Re
 
 @router.get("/rapporter/{name}", response_class=HTMLResponse)
 def register_report(
-    request: Request, principal: Person, name: str, kommune: Kommune = None
+    request: Request,
+    principal: Person,
+    name: str,
+    kommune: Kommune = None,
+    bekraeftet: Annotated[str, Query(max_length=64)] = "",
 ) -> Response:
     application = get_app(request)
     chosen = chosen_kommune(principal, kommune)
@@ -294,8 +298,11 @@ def register_report(
         kommune=chosen,
         report=report,
         reports=PORTAL_REPORTS,
+        confirmed=portal_cpr.confirmations(application, chosen) if name == "cpr-fejl" else {},
+        just_confirmed=bekraeftet,
     )
 
 
 router.include_router(portal_records.router)
+router.include_router(portal_cpr.router)
 router.include_router(portal_approval.router)

@@ -21,7 +21,7 @@ from handistat.api.deps import Principal, Role, get_app
 from handistat.approval.declarations import kommune_navn, municipalities
 from handistat.audit import utc
 from handistat.errors import HandistatError
-from handistat.web import danish
+from handistat.web import danish, report_labels
 from handistat.web.templating import TEMPLATES
 
 
@@ -43,6 +43,9 @@ TEMPLATES.env.filters["dansk_dato"] = danish.dato
 TEMPLATES.env.filters["tidspunkt"] = danish.tidspunkt
 TEMPLATES.env.filters["periode"] = danish.periode
 TEMPLATES.env.globals["antal"] = danish.antal
+TEMPLATES.env.filters["kolonne"] = report_labels.column_label
+TEMPLATES.env.filters["rapportnavn"] = report_labels.report_name
+TEMPLATES.env.globals["celle"] = report_labels.cell
 
 
 def page_principal(request: Request) -> Principal:

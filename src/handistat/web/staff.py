@@ -11,17 +11,19 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from handistat.accounts.ownership import list_visible
-from handistat.accounts.resolve import require_csrf
+from handistat.accounts.resolve import PageNotFound, require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.approval.processing import run_processing
 from handistat.approval.reminders import Reminders
 from handistat.approval.status import delivery_status
 from handistat.audit import AuditLog
 from handistat.errors import HandistatError
+from handistat.register.reports import REPORTS
 from handistat.web import staff_approval, staff_samarbejder
 from handistat.web.log_words import event_view
 from handistat.web.portal_data import own_report
 from handistat.web.portal_pages import render, staff_principal
+from handistat.web.staff_dashboard import FILTERS, SORTS, choose_rows, processing_lines
 
 router = APIRouter(prefix="/personale", include_in_schema=False)
 Staff = Annotated[Principal, Depends(staff_principal)]
@@ -29,7 +31,12 @@ Kommune = Annotated[str | None, Query(min_length=3, max_length=3)]
 
 
 @router.get("", response_class=HTMLResponse)
-def dashboard(request: Request, principal: Staff) -> Response:
+def dashboard(
+    request: Request,
+    principal: Staff,
+    vis: Annotated[str, Query(max_length=20)] = "alle",
+    sorter: Annotated[str, Query(max_length=20)] = "kommune",
+) -> Response:
     application = get_app(request)
     status = delivery_status(application)
     due = Reminders(application).due()
@@ -44,8 +51,12 @@ def dashboard(request: Request, principal: Staff) -> Response:
         request,
         "staff/oversigt.html",
         principal,
-        status=status,
+        status=choose_rows(status, vis, sorter),
         summary=summary,
+        vis=vis if vis in FILTERS else "alle",
+        sorter=sorter if sorter in SORTS else "kommune",
+        filters=FILTERS,
+        sorts=SORTS,
         years=application.default_years(),
     )
 
@@ -67,7 +78,16 @@ def process(
             statistik=statistik,
             message=exc.message,
         )
-    return render(request, "staff/behandling.html", principal, statistik=statistik, result=result)
+    lead, lines = processing_lines(result)
+    return render(
+        request,
+        "staff/behandling.html",
+        principal,
+        statistik=statistik,
+        result=result,
+        lead=lead,
+        lines=lines,
+    )
 
 
 @router.get("/cpr-fejl", response_class=HTMLResponse)
@@ -77,6 +97,23 @@ def cpr_errors(request: Request, principal: Staff, kommune: Kommune = None) -> R
     AuditLog(application.catalogue, application.clock).log(
         principal.name, "staff.report.viewed", f"cpr-fejl kommune {kommune or 'alle'}"
     )
+    return render(request, "staff/cpr_fejl.html", principal, report=report, valgt=kommune)
+
+
+@router.get("/rapporter/{name}", response_class=HTMLResponse)
+def register_report(
+    request: Request, principal: Staff, name: str, kommune: Kommune = None
+) -> Response:
+    """Any of the register's reports for all municipalities (or one); the dashboard's
+    processing summary links here (issue 11 item 5)."""
+    if name not in REPORTS:
+        raise PageNotFound(f"rapporten {name!r} findes ikke")
+    application = get_app(request)
+    report = own_report(application.warehouse, name, kommune)
+    if report["personal"]:
+        AuditLog(application.catalogue, application.clock).log(
+            principal.name, "staff.report.viewed", f"{name} kommune {kommune or 'alle'}"
+        )
     return render(request, "staff/cpr_fejl.html", principal, report=report, valgt=kommune)
 
 
