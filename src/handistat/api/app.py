@@ -74,6 +74,9 @@ def create_app(application: App) -> FastAPI:
     install_accounts(api, application)
     for module in (deliveries, statbank, portal, staff, staff_users, public):
         api.include_router(module.router)
+    from handistat.web.upload_limit import PortalUploadLimit
+
+    api.add_middleware(PortalUploadLimit, limit=lambda: application.settings.max_body_bytes)
     static = Path(__file__).parent.parent / "web" / "static"
     api.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -78,8 +78,8 @@ class RawZone:
                     size += len(chunk)
                     if size > max_bytes:
                         raise PayloadTooLarge(
-                            f"the delivery is larger than the limit of {max_bytes:,} bytes; "
-                            "split it or ask the statistics office to raise the limit"
+                            f"leverancen er større end grænsen på {max_bytes:_} byte; del den "
+                            "op, eller bed statistikkontoret hæve grænsen".replace("_", ".")
                         )
                     digest.update(chunk)
                     checker.feed(chunk)
