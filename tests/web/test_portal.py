@@ -153,7 +153,8 @@ def test_entry_form_adds_corrects_and_annuls(site: Site, officer: TestClient) ->
     listing = officer.get("/portal/indberetninger").text
     assert "sag-1" in listing and CHILD_101 in listing  # own CPR shown in full
     form = officer.get("/portal/indberetning", params={"indsats_id": "sag-1"}).text
-    assert 'value="2025-01-01"' in form and "Ret en sag" in form
+    assert 'value="2025-01-01"' in form and "<h1>Ret sag sag-1</h1>" in form
+    assert 'name="indsats_id" value="sag-1" maxlength="64" required readonly' in form
     entry(officer, **{**record, "paragraf": "SEL36"})
     run_processing(site.app, "handbu", "test")
     assert current(site)["sag-1"]["paragraf"] == "SEL36"
@@ -172,9 +173,48 @@ def test_entry_form_adds_corrects_and_annuls(site: Site, officer: TestClient) ->
     )
 
 
-def test_entry_form_shows_what_is_wrong(officer: TestClient) -> None:
+def test_entry_form_shows_what_is_wrong(site: Site, officer: TestClient) -> None:
+    """Issue 11 item 8: errors next to their fields, what was typed kept, nothing stored."""
     page = entry(officer, indsats_id="s2", cpr="123", paragraf="SEL32", startdato="2025-13-01")
-    assert "Afvist" in page and "cpr" in page and "startdato" in page
+    assert "<title>Fejl: Ny sag" in page and "Sagen er ikke sendt – ret 2 fejl" in page
+    assert 'id="cpr" name="cpr" value="123"' in page
+    assert 'aria-invalid="true" aria-describedby="fejl-cpr"' in page
+    assert 'id="fejl-startdato"' in page and 'id="fejl-paragraf"' not in page
+    assert 'value="2025-13-01"' in page and '<option value="SEL32" selected>' in page
+    assert "Ugyldigt CPR-nummer" in page and "Ugyldig dato" in page
+    assert "INVALID_CPR" not in page and "BAD_DATE" not in page
+    with site.app.catalogue.session() as s:
+        assert s.query(Delivery).count() == 0  # a failed try is not a rejected delivery
+    r = officer.post(
+        "/portal/indberetning",
+        data={"csrf": officer.csrf, "kommune": "101", "indsats_id": "s2", "cpr": "123"},  # type: ignore[attr-defined]
+    )
+    assert r.status_code == 422
+
+
+def test_entry_form_names_the_intervention_and_says_ny_sag(officer: TestClient) -> None:
+    form = officer.get("/portal/indberetning").text
+    assert "<h1>Ny sag</h1>" in form and "readonly" not in form
+    assert (
+        '<option value="SEL32">Særlige dagtilbud til børn (Lov om social service § 32)</option>'
+        in form
+    )
+
+
+def test_just_sent_records_are_shown_as_pending(site: Site, officer: TestClient) -> None:
+    """Issue 11 item 9: no "Ingen sager" between sending and processing."""
+    record = {"cpr": CHILD_101, "paragraf": "SEL32", "startdato": "2025-01-01"}
+    entry(officer, indsats_id="sag-9", **record)
+    listing = officer.get("/portal/indberetninger").text
+    assert "sag-9" in listing and "afventer behandling" in listing
+    assert "Ingen sager matcher" not in listing
+    assert "sag-9" not in officer.get("/portal/indberetninger", params={"q": "andet"}).text
+    form = officer.get("/portal/indberetning", params={"indsats_id": "sag-9"}).text
+    assert "<h1>Ret sag sag-9</h1>" in form and 'value="2025-01-01"' in form
+    assert "sag-9" not in site.client("sag_anden").get("/portal/indberetninger").text
+    run_processing(site.app, "handbu", "test")
+    after = officer.get("/portal/indberetninger").text
+    assert "sag-9" in after and "afventer behandling" not in after
 
 
 def test_nothing_of_another_municipality_is_visible(site: Site, officer: TestClient) -> None:

@@ -13,20 +13,16 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from handistat.accounts.resolve import require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.audit import AuditLog
-from handistat.reference import handbu_paragraffer
 from handistat.web.portal_data import current_records, one_record, records_csv
+from handistat.web.portal_entry import FIELDS, field_errors, paragraphs
 from handistat.web.portal_pages import chosen_kommune, page_principal, render
+from handistat.web.portal_pending import pending_records
 from handistat.web.portal_upload import entry_delivery
 
 router = APIRouter()
 Person = Annotated[Principal, Depends(page_principal)]
 Kommune = Annotated[str | None, Query(min_length=3, max_length=3)]
 PAGE = 100
-FIELDS = ("indsats_id", "cpr", "paragraf", "startdato", "slutdato", "status")
-
-
-def paragraphs() -> list[tuple[str, str]]:
-    return [(p.paragraf, f"{p.lov} {p.bestemmelse}") for p in handbu_paragraffer()]
 
 
 @router.get("/indberetninger", response_class=HTMLResponse)
@@ -51,6 +47,7 @@ def records(
         q=q,
         side=side,
         built=built,
+        pending=pending_records(application, chosen, q) if side == 1 else [],
     )
 
 
@@ -77,7 +74,11 @@ def entry_form(
     annuller: bool = False,
 ) -> Response:
     chosen = chosen_kommune(principal, kommune)
-    record = one_record(get_app(request).warehouse, chosen, indsats_id) if indsats_id else None
+    application = get_app(request)
+    record = one_record(application.warehouse, chosen, indsats_id) if indsats_id else None
+    if indsats_id:  # a version sent since the last processing is the one to correct
+        pending = [r for r in pending_records(application, chosen) if r["indsats_id"] == indsats_id]
+        record = pending[0] if pending else record
     values = {f: "" if record is None or record[f] is None else str(record[f]) for f in FIELDS}
     values["indsats_id"] = values["indsats_id"] or indsats_id
     if annuller:
@@ -104,6 +105,7 @@ def entry_submit(
     startdato: Annotated[str, Form(max_length=10)] = "",
     slutdato: Annotated[str, Form(max_length=10)] = "",
     status: Annotated[str, Form(max_length=12)] = "aktiv",
+    eksisterende: Annotated[str, Form(max_length=1)] = "",
 ) -> Response:
     application = get_app(request)
     chosen = chosen_kommune(principal, kommune)
@@ -115,6 +117,19 @@ def entry_submit(
         "slutdato": slutdato.strip(),
         "status": status.strip() or "aktiv",
     }
+    errors = field_errors(application, chosen, record)
+    if errors:  # issue 11 item 8: nothing is stored; the form comes back as it was typed
+        return render(
+            request,
+            "portal/indberetning.html",
+            principal,
+            422,
+            kommune=chosen,
+            values=record,
+            existing=eksisterende == "1",
+            paragraphs=paragraphs(),
+            errors=errors,
+        )
     report = entry_delivery(application, principal, chosen, record)
     AuditLog(application.catalogue, application.clock).log(
         principal.name,
