@@ -29,19 +29,32 @@ from handistat.register.population import load_population
 from handistat.release import cli as release_cli
 from handistat.tables import display
 from handistat.tables.registry import compute, table_spec
+from handistat.web.danish import antal, tal
+from handistat.web.report_texts import TITLES
 
-app = typer.Typer(help="handistat: HANDBU and GENBRUG statistics.", no_args_is_help=True)
-hmi_app = typer.Typer(help="The HMI catalogue (R-GB-3).", no_args_is_help=True)
-population_app = typer.Typer(help="The population register (R-CPR-1).", no_args_is_help=True)
-deliver_app = typer.Typer(help="Deliver files (SPEC §2).", no_args_is_help=True)
+app = typer.Typer(
+    help="handistat: statistikkerne HANDBU (handicapindsatser til børn og unge) og GENBRUG "
+    "(genbrugshjælpemidler).",
+    no_args_is_help=True,
+)
+hmi_app = typer.Typer(help="HMI-kataloget (R-GB-3).", no_args_is_help=True)
+population_app = typer.Typer(help="Befolkningsregistret (R-CPR-1).", no_args_is_help=True)
+deliver_app = typer.Typer(help="Aflevér leverancefiler (SPEC §2).", no_args_is_help=True)
 app.add_typer(population_app, name="population")
 app.add_typer(hmi_app, name="hmi")
-app.add_typer(report_cli.app, name="rapport")
+app.add_typer(
+    report_cli.app,
+    name="rapport",
+    help="Registrets rapporter: cpr-fejl, handbu-dubletter, rensning, genbrug-dubletter, "
+    "paragraf, paragraf-ukendte.",
+)
 app.add_typer(deliver_app, name="deliver")
-app.add_typer(cli_user.app, name="user")
-app.add_typer(cli_token.app, name="token")
+app.add_typer(cli_user.app, name="user", help="Brugere af portalen og personalesiderne.")
+app.add_typer(cli_token.app, name="token", help="API-tokens til kommunernes fagsystemer.")
 app.add_typer(release_cli.app, name="release")
-app.add_typer(samarbejde_cli.app, name="samarbejde")
+app.add_typer(
+    samarbejde_cli.app, name="samarbejde", help="Depotsamarbejder med gyldighedsdatoer (R-GB-4)."
+)
 ops_cli.register(app)  # backup, restore
 
 
@@ -64,7 +77,7 @@ def _app() -> App:
 
 @app.command()
 def init() -> None:
-    """Create or migrate the stores (idempotent)."""
+    """Opret eller opgradér databaserne (kan køres igen uden skade)."""
     application = _app()
     with errors():
         application.init()
@@ -73,12 +86,14 @@ def init() -> None:
 
 @app.command()
 def synth(
-    out_dir: Annotated[Path, typer.Option("--out", help="directory to write to")],
-    scale: Annotated[Scale, typer.Option(help="small (tests) or national")] = Scale.small,
-    seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 1,
-    history: Annotated[bool, typer.Option(help="GENBRUG: every quarterly load since 2022")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="mappen, der skrives til")],
+    scale: Annotated[Scale, typer.Option(help="small (test) eller national")] = Scale.small,
+    seed: Annotated[int, typer.Option(help="frø; samme frø giver samme filer")] = 1,
+    history: Annotated[
+        bool, typer.Option(help="GENBRUG: hver kvartalsleverance siden 2022")
+    ] = False,
 ) -> None:
-    """Write synthetic population, deliveries and ground truth (R-SYN)."""
+    """Skriv syntetisk befolkning, leverancer og facit (R-SYN)."""
     from handistat.synth import generate
 
     with errors():
@@ -88,32 +103,40 @@ def synth(
 
 @population_app.command("load")
 def population_load(
-    directory: Annotated[Path, typer.Argument(help="holds personer and bopael (.csv/.parquet)")],
+    directory: Annotated[
+        Path, typer.Argument(help="mappen med personer og bopael (.csv/.parquet)")
+    ],
 ) -> None:
-    """Load personer.csv and bopael.csv (or .parquet) into the register database."""
+    """Indlæs personer.csv og bopael.csv (eller .parquet) i registerdatabasen."""
     application = _app()
     with errors():
         summary = load_population(application.warehouse, directory)
-    out.print(f"{summary.personer:,} personer og {summary.bopael:,} bopælsperioder indlæst")
+    out.print(
+        f"{antal(summary.personer, 'person')} og {antal(summary.bopael, 'bopælsperiode')} indlæst"
+    )
 
 
 def _print_report(name: str, report: dict[str, Any], as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False, default=str))
         return
-    out.print(
+    out.print(  # the outcome code stays: scripts (demo.sh) count lines by it
         f"[bold]{name}[/bold]: {report.get('outcome')} — {report.get('message')}", highlight=False
     )
     for error in report.get("errors", [])[:20]:
+        title = TITLES.get(error["code"], error["code"])
         out.print(
-            f"  række {error['row']} {error['column']}: {error['code']} {error['message']}"
+            f"  række {tal(error['row'])} {error['column']}: {title}: {error['message']}"
             f" ({error['value']})",
             highlight=False,
             markup=False,
         )
     hidden = len(report.get("errors", [])) - 20
     if hidden > 0:
-        out.print(f"  ... og {hidden} fejl mere (se --json); i alt: {report['error_totals']}")
+        totals = ", ".join(
+            f"{TITLES.get(code, code)}: {tal(n)}" for code, n in report["error_totals"].items()
+        )
+        out.print(f"  ... og {antal(hidden, 'fejl')} mere (se --json); i alt: {totals}")
 
 
 def _deliver_all(
@@ -135,10 +158,12 @@ def _deliver_all(
 
 @deliver_app.command("handbu")
 def deliver_handbu(
-    files: Annotated[list[Path], typer.Argument(help="delivery files, in delivery order")],
-    as_json: Annotated[bool, typer.Option("--json", help="print the full reports")] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="leverancefilerne i den rækkefølge, de er leveret")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="udskriv de fulde rapporter")] = False,
 ) -> None:
-    """Deliver HANDBU files (§2.1); prints the intake report of each."""
+    """Aflevér HANDBU-filer (§2.1); udskriver modtagelsesrapporten for hver."""
     application = _app()
     sender = Sender("cli", None, "cli")
     for path in files:
@@ -162,16 +187,16 @@ GENBRUG_NAME = re.compile(
 
 @deliver_app.command("genbrug")
 def deliver_genbrug(
-    file: Annotated[Path | None, typer.Argument(help="one full load (CSV)")] = None,
-    kommune: Annotated[str | None, typer.Option(help="indberetningskommune")] = None,
-    kildesystem: Annotated[str | None, typer.Option(help="the sending system")] = None,
-    udtraeksdato: Annotated[str | None, typer.Option(help="extract date YYYY-MM-DD")] = None,
+    file: Annotated[Path | None, typer.Argument(help="én fuld leverance (CSV)")] = None,
+    kommune: Annotated[str | None, typer.Option(help="indberetningskommunen (3 cifre)")] = None,
+    kildesystem: Annotated[str | None, typer.Option(help="det afsendende fagsystem")] = None,
+    udtraeksdato: Annotated[str | None, typer.Option(help="udtræksdato ÅÅÅÅ-MM-DD")] = None,
     directory: Annotated[
-        Path | None, typer.Option("--dir", help="every <kommune>_<kildesystem>_<dato>.csv")
+        Path | None, typer.Option("--dir", help="alle <kommune>_<kildesystem>_<dato>.csv i mappen")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the full reports")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="udskriv de fulde rapporter")] = False,
 ) -> None:
-    """Deliver GENBRUG full loads (§2.2): one file with its header fields, or a directory."""
+    """Aflevér fulde GENBRUG-leverancer (§2.2): én fil med dens hovedfelter eller en mappe."""
     if directory is not None:
         jobs = _named_loads(directory)
     elif file is not None and kommune and kildesystem and udtraeksdato:
@@ -217,12 +242,12 @@ def _named_loads(directory: Path) -> list[tuple[Path, str, str, str]]:
 
 @app.command()
 def systemskifte(
-    kommune: Annotated[str, typer.Option(help="the municipality")],
-    fra: Annotated[str, typer.Option(help="the old system (kildesystem)")],
-    til: Annotated[str, typer.Option(help="the new system (kildesystem)")],
-    dato: Annotated[str, typer.Option(help="cut-over date YYYY-MM-DD")],
+    kommune: Annotated[str, typer.Option(help="kommunen")],
+    fra: Annotated[str, typer.Option(help="det gamle system (kildesystem)")],
+    til: Annotated[str, typer.Option(help="det nye system (kildesystem)")],
+    dato: Annotated[str, typer.Option(help="skiftedato ÅÅÅÅ-MM-DD")],
 ) -> None:
-    """Declare a GENBRUG vendor switch (R-IN-8)."""
+    """Registrér et skift af fagsystem for GENBRUG (R-IN-8)."""
     application = _app()
     with errors():
         declare_system_switch(
@@ -232,20 +257,22 @@ def systemskifte(
 
 
 @hmi_app.command("load")
-def hmi_load(file: Annotated[Path, typer.Argument(help="hmi_nummer;iso_kode CSV")]) -> None:
-    """Load an HMI catalogue (an export of Hjælpemiddelbasen)."""
+def hmi_load(file: Annotated[Path, typer.Argument(help="CSV med hmi_nummer;iso_kode")]) -> None:
+    """Indlæs et HMI-katalog (et udtræk af Hjælpemiddelbasen)."""
     application = _app()
     with errors():
         count = load_hmi_catalogue(application.warehouse, file)
-    out.print(f"{count:,} HMI-numre indlæst")
+    out.print(f"{antal(count, 'HMI-nummer', 'HMI-numre')} indlæst")
 
 
 @app.command()
 def process(
     statistic: Statistic,
-    engine: Annotated[str, typer.Option(help="duckdb (default) or spark (local mode)")] = "duckdb",
+    engine: Annotated[
+        str, typer.Option(help="duckdb (standard) eller spark (lokal tilstand)")
+    ] = "duckdb",
 ) -> None:
-    """Rebuild the register from the raw zone, then refresh the approval reports."""
+    """Dan registret igen fra råzonen, og opdatér derefter godkendelsesrapporterne."""
     from handistat.approval.processing import run_processing
 
     if engine not in ("duckdb", "spark"):
@@ -254,20 +281,21 @@ def process(
     application = _app()
     with errors():
         result = run_processing(application, statistic.value, "cli", engine)
-    counts = ", ".join(f"{k}: {v:,}" for k, v in result["antal"].items())
-    out.print(f"{statistic.value}: {result['leverancer']} leverancer behandlet ({counts})")
+    counts = ", ".join(f"{k}: {tal(v)}" for k, v in result["antal"].items())
+    done = antal(result["leverancer"], "leverance")
+    out.print(f"{statistic.value}: {done} behandlet ({counts})")
 
 
 @app.command()
 def table(
-    table_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. HANDBU01")],
-    year: Annotated[int, typer.Option(help="reference year")],
-    raw: Annotated[bool, typer.Option(help="staff: before disclosure control")] = False,
-    fmt: Annotated[TableFormat | None, typer.Option("--format", help="file format")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="write to this file")] = None,
+    table_id: Annotated[str, typer.Argument(metavar="ID", help="fx HANDBU01")],
+    year: Annotated[int, typer.Option(help="referenceåret")],
+    raw: Annotated[bool, typer.Option(help="personale: før diskretionering")] = False,
+    fmt: Annotated[TableFormat | None, typer.Option("--format", help="filformat")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="skriv til denne fil")] = None,
 ) -> None:
-    """One table for one year, protected as a release would publish it (R-SDC-5); --raw:
-    before disclosure control (staff only). Statbank CSV with --format csv."""
+    """Én tabel for ét år, diskretioneret som en udgivelse ville vise den (R-SDC-5); --raw:
+    før diskretionering (kun personale). Statistikbank-CSV med --format csv."""
     application = _app()
     with errors():
         spec = table_spec(table_id)
@@ -293,10 +321,10 @@ def table(
 @app.command()
 def extract(
     statistic: Statistic,
-    projekt: Annotated[str, typer.Option(help="the authorised research project")],
-    out_dir: Annotated[Path, typer.Option("--out", help="directory to write to")],
+    projekt: Annotated[str, typer.Option(help="det godkendte forskningsprojekt")],
+    out_dir: Annotated[Path, typer.Option("--out", help="mappen, der skrives til")],
 ) -> None:
-    """A pseudonymised research extract with codebook (R-HB-9, R-MD-1); logged."""
+    """Et pseudonymiseret forskerudtræk med kodebog (R-HB-9, R-MD-1); logges."""
     from handistat.microdata.extract import write_extract
 
     application = _app()
@@ -307,10 +335,10 @@ def extract(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port")] = 8000,
+    host: Annotated[str, typer.Option(help="adressen, der lyttes på")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="porten")] = 8000,
 ) -> None:
-    """The API and the web pages."""
+    """Start API'et og hjemmesiderne."""
     import uvicorn
 
     from handistat.api.app import create_app
