@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from handistat.clock import Clock, today_copenhagen
-from handistat.errors import DeliveryRejected, NotAuthorised
+from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised
 from handistat.intake.parse import ParsedBody, parse_csv, parse_json
 from handistat.intake.rawzone import RawZone, StoredBlob
 from handistat.intake.rules import DeliveryFormat
@@ -141,6 +141,25 @@ class IntakeService:
             return self._judge(policy, blob, sender, media_type, received, header, base, attempt)
         finally:
             attempt.unlink(missing_ok=True)
+
+    def record_rejected(
+        self,
+        policy: Policy,
+        blob: StoredBlob,
+        sender: Sender,
+        media_type: str,
+        exc: HandistatError,
+        header: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """A stored original refused before validation (an XLSX that cannot be converted):
+        recorded as a rejected delivery, so no raw blob is without its catalogue row."""
+        received = self.clock()
+        base = self._base_report(policy, blob, sender, received, header or {})
+        report = {**base, "outcome": "rejected", "message": exc.message, **exc.details}
+        report["delivery_id"] = self._record(
+            policy, blob, sender, media_type, received, header, report
+        )
+        return report
 
     def _judge(
         self,

@@ -160,6 +160,7 @@ def upload(
         request,
         "portal/rapport.html",
         principal,
+        status_code=int(report.get("http_status", 200)),  # 413: XLSX too large (issue 13.8)
         kommune=chosen,
         report=report,
         error_rows=error_views(application, principal, report),

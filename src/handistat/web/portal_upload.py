@@ -6,8 +6,6 @@ in the raw zone next to the CSV made from it.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 import re
 import tempfile
@@ -18,19 +16,19 @@ from typing import IO, TYPE_CHECKING, Any
 
 from handistat.accounts.models import UploadOriginal
 from handistat.api.deps import Principal
-from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised
-from handistat.intake.genbrug import receive_full_load
-from handistat.intake.policies import HANDBU_POLICY
-from handistat.intake.rawzone import RawZone, read_chunks
+from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised, PayloadTooLarge
+from handistat.intake.genbrug import genbrug_header, genbrug_policy, receive_full_load
+from handistat.intake.policies import GENBRUG_POLICY, HANDBU_POLICY
+from handistat.intake.rawzone import RawZone, StoredBlob, read_chunks
 from handistat.intake.service import Sender
+from handistat.intake.xlsx import xlsx_to_csv
 
 if TYPE_CHECKING:
     from handistat.app import App
 
 XLSX_MAGIC = b"PK\x03\x04"
+GENBRUG_FIELDS = ("indberetningskommune", "kildesystem", "udtraeksdato")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PADDED = {"kommune": 3, "indberetningskommune": 3, "betalingskommune": 3, "cpr": 10}
-"""Spreadsheets turn codes into numbers and drop leading zeros; they are put back."""
 
 
 def safe_filename(name: str | None) -> str:
@@ -38,51 +36,6 @@ def safe_filename(name: str | None) -> str:
     base = re.split(r"[\\/]", name or "")[-1]
     cleaned = re.sub(r"[^\w.\- ]", "_", base).strip(" .")
     return cleaned[:120] or "upload"
-
-
-def _cell(value: Any, column: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    width = PADDED.get(column)
-    return text.zfill(width) if width and isinstance(value, int) else text
-
-
-def xlsx_to_csv(source: IO[bytes], target: Path) -> int:
-    """The first sheet as `;`-separated UTF-8 CSV; returns the number of data rows."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DeliveryRejected(
-            "regnearket kan ikke læses som XLSX; gem det igen som .xlsx eller send CSV",
-            details={"code": "BAD_XLSX"},
-        ) from exc
-    rows = 0
-    try:
-        sheet = book.worksheets[0]
-        with target.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, delimiter=";", lineterminator="\n")
-            header: list[str] = []
-            for values in sheet.iter_rows(values_only=True):
-                if not header:
-                    header = [_cell(v, "").casefold() for v in values]
-                    writer.writerow(header)
-                    continue
-                if all(v is None for v in values):
-                    continue
-                writer.writerow(_cell(v, c) for v, c in zip(values, header, strict=False))
-                rows += 1
-    finally:
-        book.close()
-    return rows
 
 
 def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
@@ -144,7 +97,12 @@ def receive_upload(
         )
         with tempfile.TemporaryDirectory(dir=application.settings.data_dir) as tmp:
             converted = Path(tmp) / "upload.csv"
-            xlsx_to_csv(upload, converted)
+            try:
+                xlsx_to_csv(upload, converted)
+            except (DeliveryRejected, PayloadTooLarge) as exc:  # issue 13.8: recorded too
+                report = _refused_original(application, statistic, original, sender, header, exc)
+                _keep_original(application, principal, report, original.sha256, name)
+                return {**report, "original": {"filnavn": name, "sha256": original.sha256}}
             try:
                 report = _receive(application, statistic, read_chunks(converted), sender, header)
             except (DeliveryRejected, NotAuthorised) as exc:  # R-IN-5: 403 is a report too
@@ -153,6 +111,31 @@ def receive_upload(
         return {**report, "original": {"filnavn": name, "sha256": original.sha256}}
     except (DeliveryRejected, NotAuthorised) as exc:  # R-IN-5: 403 is a report too
         return report_of(exc)
+
+
+def _refused_original(
+    application: App,
+    statistic: str,
+    original: StoredBlob,
+    sender: Sender,
+    header: dict[str, str],
+    exc: HandistatError,
+) -> dict[str, Any]:
+    """An XLSX refused before conversion is a rejected delivery of its original bytes; the
+        report of a workbook too large carries the 413 the portal answers with (a broken one is
+    shown like every rejected report)."""
+    policy, given = HANDBU_POLICY, None
+    if statistic == "genbrug":
+        policy = GENBRUG_POLICY
+        try:
+            given = genbrug_header(*(header[k] for k in GENBRUG_FIELDS))
+            policy = genbrug_policy(given)
+        except DeliveryRejected:
+            given = None  # recorded without the (invalid) header
+    report = application.intake.record_rejected(policy, original, sender, XLSX_TYPE, exc, given)
+    if isinstance(exc, PayloadTooLarge):
+        report["http_status"] = exc.http_status
+    return report
 
 
 def _keep_original(
