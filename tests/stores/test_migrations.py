@@ -61,3 +61,45 @@ def test_upgrade_keys_existing_deliveries(tmp_path: Path) -> None:
         )
     assert keys == {1: acceptance_key("handbu", "a" * 64, frozenset({"101"}), {}), 2: None}
     catalogue.dispose()
+
+
+def test_upgrade_masks_cprs_in_stored_reports(tmp_path: Path) -> None:
+    """Migration 0030_lifecycle (issue 13 item 10, R-CPR-5): reports stored before the one
+    masking held full CPRs (a header-less file's first row as `found_columns`, a repeated key
+    written `261016 6478`, `26.10.16-6478` or with an en dash); after the upgrade none is
+    left, each is `DDMMYY-****`, and a report without a CPR is unchanged."""
+    url = catalogue_override().get("catalogue_url") or f"sqlite:///{tmp_path / 'c.sqlite'}"
+    catalogue = Catalogue(url)
+    _upgrade(catalogue, "0002_accounts")  # the revision 0030 follows
+    delivery = sa.Table("delivery", sa.MetaData(), autoload_with=catalogue.engine)
+    leaky = {
+        "scope": ["101"],
+        "found_columns": ["101", "a", "2610166478", "SEL32"],
+        "errors": [
+            {"code": "DUPLICATE_KEY", "message": "nøglen 261016 6478 er gentaget"},
+            {"code": "UNKNOWN", "message": "ukendt: 26.10.16-6478 og 261016\u20136478"},
+        ],
+    }
+    clean = {"scope": ["101"], "message": "1 række modtaget, 0 rækker afvist"}
+    with catalogue.engine.begin() as con:
+        con.execute(
+            delivery.insert(),
+            [
+                {**_row(1, "a" * 64, "rejected"), "report": leaky},
+                {**_row(2, "b" * 64, "accepted"), "report": clean},
+            ],
+        )
+    _upgrade(catalogue, "0030_lifecycle")
+    with catalogue.engine.begin() as con:
+        stored = dict(con.execute(sa.select(delivery.c.id, delivery.c.report)).all())
+    assert stored[1] == {
+        "scope": ["101"],
+        "found_columns": ["101", "a", "261016-****", "SEL32"],
+        "errors": [
+            {"code": "DUPLICATE_KEY", "message": "nøglen 261016-**** er gentaget"},
+            {"code": "UNKNOWN", "message": "ukendt: 261016-**** og 261016-****"},
+        ],
+    }
+    assert "6478" not in str(stored[1])
+    assert stored[2] == clean
+    catalogue.dispose()
