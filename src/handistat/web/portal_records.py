@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from handistat.accounts.resolve import require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.audit import AuditLog
+from handistat.web import portal_formats
 from handistat.web.portal_data import current_records, one_record, records_csv
 from handistat.web.portal_entry import FIELDS, field_errors, paragraphs
 from handistat.web.portal_pages import chosen_kommune, page_principal, render
@@ -155,3 +156,7 @@ def entry_submit(
         accepted=accepted,
         status_code=200 if accepted else 422,
     )
+
+
+# The upload page's template files (issue 11 item 13) share this router's place in the portal.
+router.include_router(portal_formats.router)
