@@ -120,9 +120,22 @@ def test_genbrug_upload_with_header_fields(officer: TestClient) -> None:
         udtraeksdato="2026-01-31",
     )
     assert "Modtaget: 1 række." in page
-    assert "Afvist" in upload(
-        officer, "g.csv", body, statistik="genbrug", kildesystem="", udtraeksdato="2026-01-31"
-    )
+
+
+def test_genbrug_upload_without_kildesystem_keeps_the_form(site: Site, officer: TestClient) -> None:
+    """Issue 11 item 10: nothing is received; the form says what is missing and keeps the
+    values that were filled in."""
+    body = f"{GENBRUG_HEADER}\n101;101;u1;1001;0505500001;;2024-01-05;\n".encode()
+    data = {"csrf": officer.csrf, "kommune": "101", "statistik": "genbrug"}  # type: ignore[attr-defined]
+    data |= {"kildesystem": " ", "udtraeksdato": "2026-01-31"}
+    r = officer.post("/portal/upload", data=data, files={"fil": ("g.csv", body, "text/csv")})
+    assert r.status_code == 422
+    assert "<title>Fejl: Send fil" in r.text and "Filen er ikke sendt – ret 1 fejl" in r.text
+    assert "Kildesystem mangler: skriv navnet på det fagsystem" in r.text
+    assert 'aria-invalid="true" aria-describedby="fejl-kildesystem"' in r.text
+    assert 'value="2026-01-31"' in r.text and "vælg filen igen" in r.text
+    with site.app.catalogue.session() as s:
+        assert s.query(Delivery).count() == 0
 
 
 def entry(client: TestClient, **record: str) -> str:

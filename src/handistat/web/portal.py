@@ -25,6 +25,7 @@ from handistat.errors import HandistatError, NotFound
 from handistat.intake.rawzone import RawZone, read_chunks
 from handistat.web import portal_approval, portal_cpr, portal_records
 from handistat.web.portal_data import PORTAL_REPORTS, own_report
+from handistat.web.portal_formats import missing_header
 from handistat.web.portal_pages import (
     back_to,
     chosen_kommune,
@@ -139,6 +140,20 @@ def upload(
 ) -> Response:
     application = get_app(request)
     chosen = chosen_kommune(principal, kommune)
+    missing = missing_header(statistik, kildesystem, udtraeksdato)
+    if missing:  # issue 11 item 10: nothing is received; the form keeps what was filled in
+        today = today_copenhagen(application.clock)
+        values = {"kildesystem": kildesystem, "udtraeksdato": udtraeksdato}
+        return render(
+            request,
+            "portal/upload.html",
+            principal,
+            422,
+            kommune=chosen,
+            today=today,
+            errors=missing,
+            values=values,
+        )
     header = {
         "indberetningskommune": chosen,
         "kildesystem": kildesystem,

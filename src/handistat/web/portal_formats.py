@@ -77,6 +77,21 @@ def template_csv(fmt: DeliveryFormat) -> bytes:
     return ("\ufeff" + ";".join(rule.name for rule in fmt.columns) + "\n").encode("utf-8")
 
 
+def missing_header(statistik: str, kildesystem: str, udtraeksdato: str) -> dict[str, str]:
+    """GENBRUG's header fields that the upload form lacks, each with what to write (issue 11
+    item 10: the form comes back with its values instead of a report of a rejected load)."""
+    if statistik != "genbrug":
+        return {}
+    missing = {}
+    if not kildesystem.strip():
+        missing["kildesystem"] = (
+            "Kildesystem mangler: skriv navnet på det fagsystem, filen er udtrukket fra"
+        )
+    if not udtraeksdato.strip():
+        missing["udtraeksdato"] = "Udtræksdato mangler: skriv den dag, udtrækket blev lavet"
+    return missing
+
+
 @router.get("/skabelon/{statistik}.csv")
 def template_download(
     principal: Person,
