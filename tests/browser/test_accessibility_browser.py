@@ -252,3 +252,20 @@ def test_keyboard_only_chooses_values_and_reads_the_table(browser: Any, base_url
     headers = page.locator("table.data thead th").all_inner_texts()
     assert headers[-1] == "2025" and "køn" in headers[0].lower()
     page.close()
+
+
+def test_portal_menu_fits_one_line_at_1366_px(browser: Any, base_url: str) -> None:
+    """Issue 11 item 13: every link of the portal menu on one line on a 1366 px laptop, for a
+    caseworker and for staff (who also get "Personale"; the choice of municipality and "Log
+    ud" sit above the menu)."""
+    for email in (OFFICER, STAFF):
+        context = logged_in(browser, base_url, email)
+        page = context.new_page()
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{base_url}/portal")
+        tops = page.evaluate(
+            "Array.from(document.querySelectorAll('nav.subnav > *'))"
+            ".map(e => Math.round(e.getBoundingClientRect().top + e.offsetHeight / 2))"
+        )
+        assert len(tops) >= 7 and max(tops) - min(tops) <= 4, (email, tops)
+        context.close()
