@@ -168,6 +168,14 @@ def test_case_officer_and_staff_work_through_a_year(
     expect(officer.get_by_text("Sagen indgår i tallene efter næste behandling")).to_be_visible()  # type: ignore[attr-defined]
     shot(officer, "portal-indberetning")
 
+    # issue 11 item 9: the corrected record is visible at once, pending processing
+    officer.get_by_role("navigation", name="Kommuneportal").get_by_role(  # type: ignore[attr-defined]
+        "link", name="Indberetninger"
+    ).click()
+    pending = officer.get_by_role("region", name="Sager, der afventer behandling")  # type: ignore[attr-defined]
+    expect(pending.get_by_role("row", name="sag-2")).to_contain_text("afventer behandling")
+    shot(officer, "portal-afventer-behandling")
+
     # staff run processing and send the validation lists for 2025
     staff = log_in(browser, server, STAFF, "/personale")
     expect(staff.get_by_role("heading", name="Overblik over kommunerne")).to_be_visible()  # type: ignore[attr-defined]
@@ -188,6 +196,10 @@ def test_case_officer_and_staff_work_through_a_year(
     # the case officer sees the CPR error and approves the validation list
     officer.get_by_role("link", name="Fejllister").click()  # type: ignore[attr-defined]
     expect(officer.get_by_role("cell", name=UNKNOWN_101)).to_be_visible()  # type: ignore[attr-defined]
+    # issue 11 item 11: the CPR number is confirmed to Danmarks Statistik with a button
+    officer.get_by_role("button", name="Bekræft CPR-nummeret i sag sag-3").click()  # type: ignore[attr-defined]
+    expect(officer.get_by_text("er bekræftet over for Danmarks Statistik")).to_be_visible()  # type: ignore[attr-defined]
+    shot(officer, "portal-cpr-bekraeftet")
     officer.get_by_role("link", name="Godkendelser").click()  # type: ignore[attr-defined]
     officer.get_by_role("link", name="Se tallene").click()  # type: ignore[attr-defined]
     expect(
