@@ -96,13 +96,14 @@ def cpr_key(text: str) -> str:
 def paired_old_rows(old: list[LoanRow], new: list[LoanRow]) -> set[str]:
     """R-IN-8, one to one: greedy over candidate pairs ordered by (days apart, old
     `udlaan_id`, new `udlaan_id`); returns the `udlaan_id`s of the old rows that are paired."""
+    by_key: dict[tuple[str, str], list[LoanRow]] = {}
+    for n in new:  # bucket the new rows by person and device: linear, not old × new
+        by_key.setdefault((cpr_key(n.cpr), n.hmi), []).append(n)
     candidates = sorted(
         (abs((o.ud - n.ud).days), o.udlaan_id, n.udlaan_id)
         for o in old
-        for n in new
-        if cpr_key(o.cpr) == cpr_key(n.cpr)
-        and o.hmi == n.hmi
-        and abs((o.ud - n.ud).days) <= MATCH_DAYS
+        for n in by_key.get((cpr_key(o.cpr), o.hmi), ())
+        if abs((o.ud - n.ud).days) <= MATCH_DAYS
     )
     used_old: set[str] = set()
     used_new: set[str] = set()
