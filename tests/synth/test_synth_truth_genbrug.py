@@ -57,7 +57,9 @@ def test_period_2022_starts_on_1_july_and_a_loan_not_returned_ends_at_death(tmp_
     ]})  # fmt: skip
     write_genbrug_truth(out, {})
     hjalp1 = cells(out, "HJALP1")
-    assert [hjalp1[("101", str(y))] for y in (2022, 2023, 2024, 2025)] == [2, 3, 2, 1]
+    # R-GB-5 (a loan ends on return or death, whichever first): 2022 loans 2, 4; 2023 loans 3,
+    # 4, 5; 2024 and 2025 loan 3 only (loan 5 ended at the death on 2023-05-01, not 2024-01-10)
+    assert [hjalp1[("101", str(y))] for y in (2022, 2023, 2024, 2025)] == [2, 3, 1, 1]
     assert hjalp1[("000", "2023")] == 3
     summary = json.loads((out / "truth" / "genbrug_summary.json").read_text())
     assert summary["removed"] == {"dead_at_delivery": 1, "returned_before_period": 1}
@@ -65,8 +67,8 @@ def test_period_2022_starts_on_1_july_and_a_loan_not_returned_ends_at_death(tmp_
     assert hjalp2[("101", "0", "TOT", "2023")] == 2  # MAN and DEAD; three loans
     assert hjalp2[("101", "1", "90-", "2023")] == 1  # DEAD is 93 at the end of 2023
     assert hjalp2[("101", "1", "7074", "2023")] == 1  # MAN is 73
-    # DEAD still counts in 2024: the family returned the device in January (the literal rule).
-    assert hjalp2[("000", "0", "TOT", "2024")] == 2
+    # R-GB-5: nobody is counted after death, though the family returned the device in 2024
+    assert hjalp2[("000", "0", "TOT", "2024")] == 1
 
 
 def test_invalid_and_fictitious_cprs_are_removed(tmp_path: Path) -> None:
@@ -149,7 +151,7 @@ def test_age_groups_and_activity() -> None:
     assert [alerams(born(2023 - a), 2023) for a in (0, 24, 25, 49, 50, 64, 65, 89, 90, 104)] == [
         "0024", "0024", "2549", "2549", "5059", "6064", "6569", "8589", "90-", "90-",
     ]  # fmt: skip
-    assert alerams(Person("K", None, None), 2023) == "UKENDT"
+    assert alerams(Person("K", None, None), 2023) == "999"  # Uoplyst alder, HJALP2's leaf
     assert active(D(2022, 12, 31), None, 2022) and not active(D(2023, 1, 1), None, 2022)
     assert not active(D(2020, 1, 1), D(2022, 6, 30), 2022) and active(
         D(2020, 1, 1), D(2022, 7, 1), 2022
