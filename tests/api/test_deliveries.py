@@ -284,8 +284,11 @@ def test_repeat_of_someone_elses_bytes_reveals_no_details(site: Site) -> None:
     body = handbu_csv(f"147;x;{CHILD_101};SEL32;2023-01-01;;")
     site.client("token_anden").post("/api/v1/leverancer/handbu", content=body, headers=CSV)
     r = site.client("token_egen").post("/api/v1/leverancer/handbu", content=body, headers=CSV)
-    assert r.status_code == 200
-    assert "sender" not in r.json() and "errors" not in r.json()
+    # R-IN-5: no row in 101's scope is 403; R-IN-2: the other municipality's delivery is
+    # neither a duplicate for 101 nor mentioned in the answer
+    assert r.status_code == 403
+    report = r.json()["error"]["details"]["report"]
+    assert report.get("duplicate_of") is None and "sender" not in r.text
 
 
 def test_session_callers_need_the_csrf_header(site: Site) -> None:

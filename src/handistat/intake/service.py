@@ -180,8 +180,10 @@ class IntakeService:
             raise DeliveryRejected(exc.message, details={**exc.details, "report": report}) from exc
         report = {**base, **self._summary(policy, validated)}
         if report["outcome"] == "rejected":
-            foreign = outside_scope(validated, sender.scope)
-            if foreign:  # R-IN-5: no row for the sender's municipalities is 403, not 422
+            # R-IN-5: a HANDBU delivery with no row for the sender's municipalities is 403;
+            # GENBRUG's scope is its header (checked before), rows against it are R-GB-2's 422
+            foreign = policy.fmt.statistic == "handbu" and outside_scope(validated, sender.scope)
+            if foreign:
                 report["message"] = FOREIGN_MESSAGE
             report["delivery_id"] = self._record(
                 policy, blob, sender, media_type, received, header, report
