@@ -32,7 +32,7 @@ def test_cli_engine_spark_matches_duckdb(app: App, tmp_path: Path) -> None:
         f"147;r3;{B};SEL45;2022-01-01;2022-12-31\n",
     )
     duckdb_episodes = _episodes(app)
-    with app.warehouse.connect() as con:  # the Spark run must write it again
+    with app.warehouse.writing() as con:  # the Spark run must write it again
         con.execute("DROP TABLE handbu_forloeb")
     result = CliRunner().invoke(
         cli_app,
