@@ -165,9 +165,13 @@ class Warehouse:
         _fsync(self.link.parent)
 
     def _prune(self, keep: set[Path | None]) -> None:
-        """Drop snapshots older than the previous one (readers still on it finish)."""
+        """Drop snapshots older than the previous one (readers still on it finish).
+
+        Both sides are compared resolved: with a relative data directory `keep` holds relative
+        paths, and comparing them with resolved ones once pruned the current snapshot."""
+        kept = {path.resolve() for path in keep if path is not None}
         for old in self.snapshots.glob("*.duckdb"):
-            if old.resolve() not in keep:
+            if old.resolve() not in kept:
                 _remove_snapshot(old)
 
     def materialise(
