@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from handistat.accounts.resolve import PageNotFound, require_csrf
+from handistat.accounts.resolve import PageForbidden, PageNotFound, require_csrf
 from handistat.api.deliveries_stream import RowId
 from handistat.api.deps import Principal, Role, get_app
 from handistat.approval.handbu import table_rows
@@ -102,9 +102,9 @@ def approve_all(
 ) -> Response:
     """Approve every open GENBRUG month the page showed, in one action (issue 11 item 2)."""
     chosen = chosen_kommune(principal, kommune)
+    if principal.role is not Role.SAGSBEHANDLER:  # R-SEC-1: refused like a single decision
+        raise PageForbidden("kun kommunens egne sagsbehandlere kan godkende eller afvise")
     try:
-        if principal.role is not Role.SAGSBEHANDLER:
-            raise NotAuthorised("kun kommunens egne sagsbehandlere kan godkende eller afvise")
         shown = {int(i): int(v) for i, v in (item.split(":", 1) for item in rapport)}
         n = Workflow(get_app(request)).approve_all(shown, principal.name, chosen)
         message = f"{antal(n, 'måned')} godkendt."
