@@ -9,30 +9,68 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import Progress
 
-from handistat.accounts import cli_token, cli_user
-from handistat.app import App
-from handistat.cli_support import Statistic, err, errors, out
-from handistat.errors import DeliveryRejected
-from handistat.intake.genbrug import declare_system_switch, receive_full_load
-from handistat.intake.policies import HANDBU_POLICY
-from handistat.intake.rawzone import read_chunks
-from handistat.intake.service import Sender
-from handistat.ops import cli as ops_cli
-from handistat.register import report_cli, samarbejde_cli
-from handistat.register.hmi import load_hmi_catalogue
-from handistat.register.population import load_population
-from handistat.release import cli as release_cli
-from handistat.tables import display
-from handistat.tables.registry import compute, table_spec
-from handistat.web.danish import antal, tal
-from handistat.web.report_texts import TITLES
+from handistat.cli_support import Lazy, LazyGroup, Statistic, err, errors, out
+
+if TYPE_CHECKING:
+    from handistat.app import App
+
+# Start-up (issue 15.6): this module imports only typer and rich. Each command imports what it
+# needs when it runs; the commands of other packages load when they are called (LazyGroup),
+# and `--help` lists them from the help texts below without importing them.
+LazyGroup.entries = {
+    "backup": Lazy(
+        "handistat.ops.cli:backup",
+        "Sikkerhedskopiér alle lagre (råzone, katalog, register, udgivelser); kan køres, mens "
+        "serveren kører.",
+        group=False,
+    ),
+    "restore": Lazy(
+        "handistat.ops.cli:restore",
+        "Erstat alle lagre med en kontrolleret sikkerhedskopi (stop serveren først).",
+        group=False,
+    ),
+    "rapport": Lazy(
+        "handistat.register.report_cli:app",
+        "Registrets rapporter: cpr-fejl, handbu-dubletter, rensning, genbrug-dubletter, "
+        "paragraf, paragraf-ukendte.",
+    ),
+    "user": Lazy("handistat.accounts.cli_user:app", "Brugere af portalen og personalesiderne."),
+    "token": Lazy("handistat.accounts.cli_token:app", "API-tokens til kommunernes fagsystemer."),
+    "release": Lazy(
+        "handistat.release.cli:app",
+        "Udgivelser: frys, planlæg, forhåndsvis, godkend, flyt og træk tilbage.",
+    ),
+    "samarbejde": Lazy(
+        "handistat.register.samarbejde_cli:app", "Depotsamarbejder med gyldighedsdatoer (R-GB-4)."
+    ),
+}
+# The order of `handistat --help` (as before the lazy loading): commands, then groups.
+LazyGroup.order = [
+    "backup",
+    "restore",
+    "init",
+    "synth",
+    "systemskifte",
+    "process",
+    "table",
+    "extract",
+    "serve",
+    "population",
+    "hmi",
+    "rapport",
+    "deliver",
+    "user",
+    "token",
+    "release",
+    "samarbejde",
+]
 
 app = typer.Typer(
+    cls=LazyGroup,
     help="handistat: statistikkerne HANDBU (handicapindsatser til børn og unge) og GENBRUG "
     "(genbrugshjælpemidler).",
     no_args_is_help=True,
@@ -42,20 +80,7 @@ population_app = typer.Typer(help="Befolkningsregistret (R-CPR-1).", no_args_is_
 deliver_app = typer.Typer(help="Aflevér leverancefiler (SPEC §2).", no_args_is_help=True)
 app.add_typer(population_app, name="population")
 app.add_typer(hmi_app, name="hmi")
-app.add_typer(
-    report_cli.app,
-    name="rapport",
-    help="Registrets rapporter: cpr-fejl, handbu-dubletter, rensning, genbrug-dubletter, "
-    "paragraf, paragraf-ukendte.",
-)
 app.add_typer(deliver_app, name="deliver")
-app.add_typer(cli_user.app, name="user", help="Brugere af portalen og personalesiderne.")
-app.add_typer(cli_token.app, name="token", help="API-tokens til kommunernes fagsystemer.")
-app.add_typer(release_cli.app, name="release")
-app.add_typer(
-    samarbejde_cli.app, name="samarbejde", help="Depotsamarbejder med gyldighedsdatoer (R-GB-4)."
-)
-ops_cli.register(app)  # backup, restore
 
 
 class Scale(StrEnum):
@@ -71,6 +96,8 @@ class TableFormat(StrEnum):
 
 
 def _app() -> App:
+    from handistat.app import App
+
     with errors():
         return App.load()
 
@@ -108,6 +135,9 @@ def population_load(
     ],
 ) -> None:
     """Indlæs personer.csv og bopael.csv (eller .parquet) i registerdatabasen."""
+    from handistat.register.population import load_population
+    from handistat.web.danish import antal
+
     application = _app()
     with errors():
         summary = load_population(application.warehouse, directory)
@@ -117,6 +147,9 @@ def population_load(
 
 
 def _print_report(name: str, report: dict[str, Any], as_json: bool) -> None:
+    from handistat.web.danish import antal, tal
+    from handistat.web.report_texts import TITLES
+
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False, default=str))
         return
@@ -142,6 +175,10 @@ def _print_report(name: str, report: dict[str, Any], as_json: bool) -> None:
 def _deliver_all(
     files: list[Path], receive: Callable[[Path], dict[str, Any]], as_json: bool
 ) -> int:
+    from rich.progress import Progress
+
+    from handistat.errors import DeliveryRejected
+
     rejected = 0
     with Progress(console=err, transient=True, disable=len(files) < 5) as progress:
         task = progress.add_task("leverancer", total=len(files))
@@ -164,6 +201,10 @@ def deliver_handbu(
     as_json: Annotated[bool, typer.Option("--json", help="udskriv de fulde rapporter")] = False,
 ) -> None:
     """Aflevér HANDBU-filer (§2.1); udskriver modtagelsesrapporten for hver."""
+    from handistat.intake.policies import HANDBU_POLICY
+    from handistat.intake.rawzone import read_chunks
+    from handistat.intake.service import Sender
+
     application = _app()
     sender = Sender("cli", None, "cli")
     for path in files:
@@ -197,6 +238,10 @@ def deliver_genbrug(
     as_json: Annotated[bool, typer.Option("--json", help="udskriv de fulde rapporter")] = False,
 ) -> None:
     """Aflevér fulde GENBRUG-leverancer (§2.2): én fil med dens hovedfelter eller en mappe."""
+    from handistat.intake.genbrug import receive_full_load
+    from handistat.intake.rawzone import read_chunks
+    from handistat.intake.service import Sender
+
     if directory is not None:
         jobs = _named_loads(directory)
     elif file is not None and kommune and kildesystem and udtraeksdato:
@@ -248,6 +293,8 @@ def systemskifte(
     dato: Annotated[str, typer.Option(help="skiftedato ÅÅÅÅ-MM-DD")],
 ) -> None:
     """Registrér et skift af fagsystem for GENBRUG (R-IN-8)."""
+    from handistat.intake.genbrug import declare_system_switch
+
     application = _app()
     with errors():
         declare_system_switch(
@@ -259,6 +306,9 @@ def systemskifte(
 @hmi_app.command("load")
 def hmi_load(file: Annotated[Path, typer.Argument(help="CSV med hmi_nummer;iso_kode")]) -> None:
     """Indlæs et HMI-katalog (et udtræk af Hjælpemiddelbasen)."""
+    from handistat.register.hmi import load_hmi_catalogue
+    from handistat.web.danish import antal
+
     application = _app()
     with errors():
         count = load_hmi_catalogue(application.warehouse, file)
@@ -274,6 +324,7 @@ def process(
 ) -> None:
     """Dan registret igen fra råzonen, og opdatér derefter godkendelsesrapporterne."""
     from handistat.approval.processing import run_processing
+    from handistat.web.danish import antal, tal
 
     if engine not in ("duckdb", "spark"):
         err.print("fejl: --engine skal være duckdb eller spark")
@@ -296,6 +347,9 @@ def table(
 ) -> None:
     """Én tabel for ét år, diskretioneret som en udgivelse ville vise den (R-SDC-5); --raw:
     før diskretionering (kun personale). Statistikbank-CSV med --format csv."""
+    from handistat.tables import display
+    from handistat.tables.registry import compute, table_spec
+
     application = _app()
     with errors():
         spec = table_spec(table_id)

@@ -13,9 +13,10 @@ from handistat.ops.cleanup import alone
 
 
 def backup(
-    directory: Annotated[Path, typer.Argument(help="a new or empty directory")],
+    directory: Annotated[Path, typer.Argument(help="en ny eller tom mappe")],
 ) -> None:
-    """Back up every store (raw zone, catalogue, register, releases); safe while serving."""
+    """Sikkerhedskopiér alle lagre (råzone, katalog, register, udgivelser); kan køres, mens
+    serveren kører."""
     application = ready_app()
     with errors():
         summary = backups.backup(application, directory)
@@ -24,16 +25,12 @@ def backup(
 
 
 def restore(
-    directory: Annotated[Path, typer.Argument(help="a directory written by `handistat backup`")],
+    directory: Annotated[Path, typer.Argument(help="en mappe skrevet af `handistat backup`")],
 ) -> None:
-    """Replace every store with a verified backup (stop the server first)."""
+    """Erstat alle lagre med en kontrolleret sikkerhedskopi (stop serveren først)."""
     application = ready_app()
     with errors(), alone(application.presence) as only_us:
         summary = backups.restore(application, directory, alone=only_us)
     rows = sum(summary["rows"].values())
     out.print(f"gendannet fra {directory}: {summary['files']} filer, {rows} rækker")
 
-
-def register(app: typer.Typer) -> None:
-    app.command()(backup)
-    app.command()(restore)
