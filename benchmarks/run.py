@@ -309,7 +309,7 @@ def _timed_steps(enabled: bool, steps: dict[str, float]) -> Iterator[None]:
     original = Warehouse.materialise
 
     def timed(self: Warehouse, step_list: Any, *, keep: Any, inputs: Any = None) -> None:
-        with self.connect() as con:
+        with self.writing() as con:
             for name, table in (inputs or {}).items():
                 con.register(name, table)
             con.execute("BEGIN TRANSACTION")

@@ -14,6 +14,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from handistat.errors import SettingsInvalid
 from handistat.publisher import Publisher
 
+MEMORY_FRACTION = 8
+"""DuckDB may use 1/8 of physical memory by default (R-PERF-1: peak ≤ 4 GiB at 8 M rows)."""
+MEMORY_PER_THREAD = 1536
+"""…and at most 1.5 GiB (in MiB) per core, so a small-memory, many-core box is not starved
+while a large one does not hand the register most of its memory."""
+
+
+def machine_memory_limit(physical_bytes: int | None = None, cores: int | None = None) -> str:
+    """DuckDB's `memory_limit` from this machine: min(RAM / 8, 1.5 GiB × cores), at least
+    256 MiB. DuckDB's own default (80 % of RAM) let an 8 M-row run peak at 6.9 GiB; with
+    3 GB it peaked at 3.1 GiB for +8 % CPU (benchmarks/README.md). Override with
+    HANDISTAT_DUCKDB_MEMORY_LIMIT."""
+    if physical_bytes is None:
+        physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    cores = cores or os.cpu_count() or 1
+    mib = min(physical_bytes // MEMORY_FRACTION // 2**20, MEMORY_PER_THREAD * cores)
+    return f"{max(mib, 256)}MiB"
+
 
 class Settings(BaseSettings):
     """Where the embedded stores live and the knobs of the methodology."""
@@ -25,9 +43,9 @@ class Settings(BaseSettings):
     catalogue_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
     raw_dir: Path | None = Field(default=None, description="raw zone; default DATA_DIR/raw")
     duckdb_memory_limit: str | None = Field(
-        default=None,
+        default_factory=lambda: machine_memory_limit(),
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="e.g. '3GB'; default DuckDB's (80 % of RAM), see benchmarks/README.md",
+        description="e.g. '3GB'; default derived from the machine (`machine_memory_limit`)",
     )
     max_body_bytes: int = Field(default=2 * 1024**3, gt=0)
     api_cache_bytes: int = Field(

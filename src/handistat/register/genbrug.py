@@ -17,27 +17,29 @@ PERIOD_START = "2022-07-01"
 """R-IN-9: the statistics period starts here."""
 
 
-def normalised_sql() -> Step:
-    return Step(
-        "genbrug_laan",
-        """
-SELECT delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato, _row,
-  indberetningskommune, betalingskommune, udlaan_id,
+_NORMALISED_COLUMNS = """delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato,
+  _row, indberetningskommune, betalingskommune, udlaan_id,
   CAST(hmi_nummer AS BIGINT) AS hmi_nummer,
   CASE WHEN regexp_matches(trim(cpr), '^[0-9]{6}-?[0-9]{4}\\z')
        THEN replace(trim(cpr), '-', '') END AS cpr,
-  paragraf, udleveringsdato, indleveringsdato
-FROM genbrug_input""",
-    )
+  paragraf, udleveringsdato, indleveringsdato"""
+
+
+def normalised_sql() -> Step:
+    """The staged rows with typed values and a ten-digit CPR (or NULL)."""
+    return Step("genbrug_laan", f"SELECT {_NORMALISED_COLUMNS}\nFROM genbrug_input")
 
 
 def switched_sql() -> Step:
-    """R-IN-8: after a system switch the old system counts only for loans before cut-over."""
+    """R-IN-8: after a system switch the old system counts only for loans before cut-over.
+
+    Normalising and this filter are one statement (issue 15): the staged rows are read and
+    written once, not copied once per step."""
     return Step(
         "genbrug_skiftet",
-        """
+        f"""
 SELECT l.*
-FROM genbrug_laan AS l
+FROM (SELECT {_NORMALISED_COLUMNS} FROM genbrug_input) AS l
 LEFT JOIN systemskifte AS s ON s.kommune = l.indberetningskommune AND s.fra = l.kildesystem
 WHERE s.kommune IS NULL OR l.udleveringsdato < s.dato""",
     )
@@ -134,32 +136,39 @@ def pairing_steps(days: int) -> list[Step]:
     return [candidates_sql(days), *rounds, duplicates_sql()]
 
 
-def merged_sql() -> Step:
-    return Step(
-        "genbrug_samlet",
-        """
-SELECT l.*
-FROM genbrug_skiftet AS l
-WHERE NOT EXISTS (
+def _not_a_duplicate_sql(alias: str) -> str:
+    """The loan is not the old system's copy of a paired loan (R-IN-8)."""
+    return f"""NOT EXISTS (
   SELECT 1 FROM genbrug_dubletter AS d
-  WHERE d.gammel_delivery_id = l.delivery_id AND d.gammel_udlaan_id = l.udlaan_id)""",
-    )
+  WHERE d.gammel_delivery_id = {alias}.delivery_id AND d.gammel_udlaan_id = {alias}.udlaan_id)"""
+
+
+_CLEANED_COLUMNS = (
+    "l.delivery_id, l.kildesystem, l.indberetningskommune, l.betalingskommune, l.udlaan_id, "
+    "l.hmi_nummer, l.cpr, l.paragraf, l.udleveringsdato, l.indleveringsdato"
+)
 
 
 def cleaned_sql() -> Step:
-    """R-GB-2: the first reason that removes a loan, or NULL for a kept one."""
-    born = cpr_birth_date_sql("l.cpr")
+    """R-GB-2: the first reason that removes a loan, or NULL for a kept one. Paired old-system
+    copies are left out here (once `genbrug_samlet`), and the birth date is computed once per
+    loan in the inner query (it is used three times)."""
+    born = cpr_birth_date_sql("s.cpr")
     return Step(
         "genbrug_renset",
         f"""
-SELECT l.*, p.koen, p.foedselsdato, p.doedsdato,
-  CASE WHEN l.cpr IS NULL OR {born} IS NULL OR {born} > l.udtraeksdato THEN 'UGYLDIG_CPR'
+SELECT {_CLEANED_COLUMNS}, p.koen, p.foedselsdato, p.doedsdato,
+  CASE WHEN l.cpr IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
        WHEN p.cpr IS NULL THEN 'FIKTIV_CPR'
        WHEN p.doedsdato < l.udleveringsdato THEN 'DOED_VED_UDLEVERING'
        WHEN l.indleveringsdato < DATE '{PERIOD_START}' THEN 'INDLEVERET_FOER_PERIODEN'
        WHEN l.indleveringsdato < l.udleveringsdato THEN 'INDLEVERET_FOER_UDLEVERING'
   END AS fejlkode
-FROM genbrug_samlet AS l
+FROM (
+  SELECT s.*, {born} AS foedt
+  FROM genbrug_skiftet AS s
+  WHERE {_not_a_duplicate_sql("s")}
+) AS l
 LEFT JOIN personer AS p ON p.cpr = l.cpr""",
     )
 
@@ -269,11 +278,14 @@ def periods_sql(years: Sequence[int]) -> Step:
 
 
 def units_sql() -> Step:
-    """R-GB-5: loans active in each period, with the recipient's sex and age on 31 Dec."""
+    """R-GB-5: loans active in each period, with the recipient's sex and age on 31 Dec.
+
+    `person_id` is the CPR as an integer (a kept loan has a valid ten-digit CPR): tables
+    count distinct persons, and that is cheaper on a narrow key (issue 15)."""
     return Step(
         "genbrug_enheder",
         """
-SELECT p.aar, u.enhed_id, u.cpr AS person_id, u.statistikkommune AS kommune,
+SELECT p.aar, u.enhed_id, CAST(u.cpr AS BIGINT) AS person_id, u.statistikkommune AS kommune,
   CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END AS koen,
   p.aar - YEAR(u.foedselsdato) AS alder, u.iso1, u.iso2, u.paragraf_kode AS paragraf,
   CASE WHEN u.udleveringsdato >= p.start THEN 1 ELSE 0 END AS udleveret_i_perioden,
@@ -317,10 +329,8 @@ FROM genbrug_udlaan WHERE paragraf_kode = 'ANDEN' GROUP BY 1, 2""",
 def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bool) -> list[Step]:
     """The GENBRUG methodology as a list of named steps (seed 004 §3.5)."""
     return [
-        normalised_sql(),
         switched_sql(),
         *pairing_steps(duplicate_days),
-        merged_sql(),
         cleaned_sql(),
         residence_sql(),
         loans_sql(exclude_unknown),

@@ -25,7 +25,7 @@ from handistat.register.process import (
     staged_rows_step,
 )
 from handistat.register.samarbejder import list_samarbejder
-from handistat.register.sql import Step
+from handistat.register.sql import Step, as_cte
 from handistat.stores.catalogue import Delivery, SystemSwitch
 from handistat.stores.warehouse import Warehouse
 
@@ -65,6 +65,13 @@ def input_step(loads: Sequence[tuple[Delivery, str]]) -> Step:
         for d, path in loads
     ]
     return staged_rows_step("genbrug_input", tagged, GENBRUG_COLUMNS)
+
+
+def read_staged_directly(first: Step, staged: Step) -> Step:
+    """The first register step reading the staged Parquet itself: the rows are validated once
+    at intake and loaded into the register once, never copied into a table of their own first
+    (issue 15). Only the first step reads `genbrug_input`."""
+    return Step(first.name, as_cte([staged], first.sql))
 
 
 def collaboration_input(intake: IntakeService) -> pa.Table:
@@ -137,12 +144,10 @@ def process_genbrug(
     loads = current_loads(accepted_deliveries(intake, "genbrug"))
     staged = [(d, ensure_staged(intake, genbrug_policy(d.report["header"]), d)) for d in loads]
     settings = intake.settings
-    steps = [
-        input_step(staged),
-        *genbrug_steps(
-            years, settings.genbrug_duplicate_days, settings.genbrug_exclude_unknown_hmi
-        ),
-    ]
+    steps = genbrug_steps(
+        years, settings.genbrug_duplicate_days, settings.genbrug_exclude_unknown_hmi
+    )
+    steps[0] = read_staged_directly(steps[0], input_step(staged))
     warehouse.materialise(steps, keep=KEEP, inputs=reference_inputs(intake, today))
     counts = warehouse.query(
         "SELECT (SELECT count(*) FROM genbrug_udlaan) AS udlaan, "

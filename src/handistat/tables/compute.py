@@ -17,14 +17,38 @@ from handistat.tables.spec import ENHEDER, PERSONER, DimCode, Dimension, TableSp
 TIME_ID = "Tid"
 
 
-def _leaf_sql(dim: Dimension, index: int) -> str:
-    branches = []
+def _plain(dim: Dimension, code: DimCode) -> bool:
+    """A leaf whose units are those with the column equal to the code itself."""
+    return code.where is None and (code.value is None or code.value == code.code)
+
+
+def _branch(dim: Dimension, run: list[DimCode]) -> str:
+    if len(run) > 1 and all(_plain(dim, c) for c in run):
+        listed = ", ".join(quote_literal(c.code) for c in run)
+        return f"WHEN {dim.column} IN ({listed}) THEN {dim.column}"
+    code = run[0]
+    if code.where is not None:
+        predicate = code.where
+    else:
+        predicate = f"{dim.column} = {quote_literal(code.value or code.code)}"
+    return f"WHEN {predicate} THEN {quote_literal(code.code)}"
+
+
+def _runs(dim: Dimension) -> list[list[DimCode]]:
+    """The leaves in order, consecutive plain ones grouped: one `IN` instead of a branch per
+    code (98 municipalities were 98 comparisons per row; issue 15). First match wins as
+    before, since a group keeps its place in the order."""
+    runs: list[list[DimCode]] = []
     for code in dim.leaves:
-        if code.where is not None:
-            predicate = code.where
+        if runs and _plain(dim, code) and all(_plain(dim, c) for c in runs[-1]):
+            runs[-1].append(code)
         else:
-            predicate = f"{dim.column} = {quote_literal(code.value or code.code)}"
-        branches.append(f"WHEN {predicate} THEN {quote_literal(code.code)}")
+            runs.append([code])
+    return runs
+
+
+def _leaf_sql(dim: Dimension, index: int) -> str:
+    branches = [_branch(dim, run) for run in _runs(dim)]
     return f"CASE {' '.join(branches)} END AS d_{index}" if branches else f"NULL AS d_{index}"
 
 
@@ -53,13 +77,24 @@ def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
     select = ", ".join(
         ["aar", *(c for c, d in zip(d_cols, spec.dimensions, strict=True) if d.leaves), *flags]
     )
-    counts = ", ".join(f"COUNT(DISTINCT {MEASURE_COLUMN[m]}) AS {m}" for m in measures_used(spec))
+    used = measures_used(spec)
+    counts = ", ".join(f"{_count_sql(spec, m)} AS {m}" for m in used)
+    carried = ", ".join(MEASURE_COLUMN[m] for m in used if _count_sql(spec, m) != "COUNT(*)")
     return (
-        f"WITH f AS (SELECT aar, enhed_id, person_id{', ' + dims if dims else ''} "
+        f"WITH f AS (SELECT aar{', ' + carried if carried else ''}"
+        f"{', ' + dims if dims else ''} "
         f"FROM {spec.fact} WHERE aar IN ({years_list}))\n"
         f"SELECT {select}, {counts}\n"
         f"FROM f GROUP BY GROUPING SETS ({sets})"
     )
+
+
+def _count_sql(spec: TableSpec, measure: str) -> str:
+    """Units unique within a year are counted, not distinct-counted (issue 15: a distinct
+    count keeps a hash table per grouping set)."""
+    if measure == ENHEDER and spec.units_unique_per_year:
+        return "COUNT(*)"
+    return f"COUNT(DISTINCT {MEASURE_COLUMN[measure]})"
 
 
 MEASURE_COLUMN = {ENHEDER: "enhed_id", PERSONER: "person_id"}
@@ -79,19 +114,22 @@ def _measure_of(spec: TableSpec, codes: Iterable[DimCode]) -> str:
     return spec.measure
 
 
-def _codes_for(dim: Dimension, index: int, row: Mapping[str, Any]) -> tuple[DimCode, ...]:
+def _codes_for(
+    index: int, leaves: Mapping[str, DimCode], totals: tuple[DimCode, ...], row: Mapping[str, Any]
+) -> tuple[DimCode, ...]:
     if row[f"g_{index}"]:
-        return dim.totals
-    by_code = {c.code: c for c in dim.leaves}
+        return totals
     leaf = row.get(f"d_{index}")
-    return (by_code[leaf],) if leaf is not None else ()
+    return (leaves[leaf],) if leaf is not None else ()
 
 
 def assemble(spec: TableSpec, years: Sequence[int], rows: Iterable[Mapping[str, Any]]) -> Cube:
     """The grouped rows → every cell of the table (zeros where no unit falls)."""
     values: dict[tuple[str, ...], int | None] = {}
+    # code lists once per table, not once per row (`Dimension.leaves` builds a tuple)
+    lists = [({c.code: c for c in d.leaves}, d.totals) for d in spec.dimensions]
     for row in rows:
-        per_dim = [_codes_for(d, i, row) for i, d in enumerate(spec.dimensions)]
+        per_dim = [_codes_for(i, leaves, totals, row) for i, (leaves, totals) in enumerate(lists)]
         for combo in itertools.product(*per_dim):
             key = (*(c.code for c in combo), str(row["aar"]))
             values[key] = int(row[_measure_of(spec, combo)])

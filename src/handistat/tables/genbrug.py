@@ -123,6 +123,7 @@ def _spec(table_id: str, title: str, measure: str, dims: tuple[Dimension, ...]) 
         dimensions=dims,
         subject=SUBJECT,
         notes=("2022 dækker perioden 1. juli - 31. december 2022.",),
+        units_unique_per_year=True,  # one row per loan and year; a loan's id is unique
     )
 
 

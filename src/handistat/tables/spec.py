@@ -72,3 +72,6 @@ class TableSpec:
     notes: tuple[str, ...] = field(default=())
     published: bool = True
     """False for our own working tables that are not in Statistikbanken."""
+    units_unique_per_year: bool = False
+    """True when `enhed_id` never repeats within one `aar` of the fact table (GENBRUG: one
+    row per loan and year): units are then counted with COUNT(*), not COUNT(DISTINCT)."""
