@@ -7,7 +7,9 @@ large delivery is checked with bounded memory (R-IN-6).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -110,12 +112,13 @@ def validate_to_parquet(
     sql = validation_sql(fmt, "batch", body.columns, f"DATE '{today.isoformat()}'")
     total = accepted = 0
     writer: pq.ParquetWriter | None = None
+    single = True  # one batch: the key check can run on the rows in memory
+    good: pa.Table | None = None
     with scratch() as con:
-        for batch in body.batches:
+        for index, batch in enumerate(body.batches):
             total += batch.num_rows
-            con.register("batch", batch)
-            checked = con.sql(sql).to_arrow_table()
-            con.unregister("batch")
+            single = index == 0
+            checked = _checked(sql, batch)
             failing = _any_error(checked, err_cols)
             if pc.any(failing).as_py():
                 _collect(fmt, checked.filter(failing), pa.Table.from_batches([batch]), errors)
@@ -130,7 +133,9 @@ def validate_to_parquet(
             _write_empty(fmt, tmp)
         else:
             writer.close()
-        if fmt.last_row_wins:
+        if fmt.last_row_wins and single and _keys_unique(fmt, good):
+            superseded = []  # no key repeats: nothing to supersede (issue 15.6: no re-read)
+        elif fmt.last_row_wins:
             superseded = _keep_last_row(con, fmt, tmp)
             accepted -= len(superseded)
         else:
@@ -140,6 +145,51 @@ def validate_to_parquet(
     return Validated(
         total, accepted, errors, list(body.warnings), superseded[:cap], len(superseded)
     )
+
+
+class _Views(threading.local):
+    """Per thread: an in-memory connection kept open and the validation queries created on it
+    as views.
+
+    A view is parsed once; each batch then binds `SELECT * FROM <view>` against the batch
+    registered under `batch` at that moment (a prepared statement would keep reading the
+    first batch). Planning the 4-10 kB query text anew cost more than validating a small
+    delivery (issue 15.6)."""
+
+    def __init__(self) -> None:
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.names: dict[str, str] = {}
+
+
+_VIEWS = _Views()
+_MAX_VIEWS = 32  # one per format, present columns, day and sender scope; the oldest go
+
+
+def _checked(sql: str, batch: pa.RecordBatch) -> pa.Table:
+    """The validation query `sql` (reading `batch`) over one batch."""
+    if _VIEWS.con is None:
+        _VIEWS.con = duckdb.connect(":memory:")
+    con = _VIEWS.con
+    con.register("batch", batch)
+    try:
+        name = _VIEWS.names.get(sql)
+        if name is None:
+            name = _VIEWS.names[sql] = f"validation_{hashlib.sha256(sql.encode()).hexdigest()[:16]}"
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+            if len(_VIEWS.names) > _MAX_VIEWS:
+                oldest = next(iter(_VIEWS.names))
+                con.execute(f"DROP VIEW IF EXISTS {_VIEWS.names.pop(oldest)}")
+        return con.sql(f"SELECT * FROM {name}").to_arrow_table()
+    finally:
+        con.unregister("batch")
+
+
+def _keys_unique(fmt: DeliveryFormat, good: pa.Table | None) -> bool:
+    """Whether no key repeats among the accepted rows of a one-batch delivery."""
+    if good is None or good.num_rows < 2:
+        return True
+    keys = good.select(list(fmt.unique_key))
+    return bool(keys.group_by(list(fmt.unique_key)).aggregate([]).num_rows == good.num_rows)
 
 
 def _any_error(checked: pa.Table, columns: list[str]) -> pa.ChunkedArray:
