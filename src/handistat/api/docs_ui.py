@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_URL = "/docs/filer"
 START_SCRIPT = "/static/swagger-start.js"
+OVERRIDES = "/static/swagger-overrides.css"
+"""Our colours over the packaged ones: every text at 4.5:1 (issue 14, docs/tilgaengelighed.md)."""
 
 _SWAGGER = """<!doctype html>
 <html lang="en">
@@ -24,6 +26,7 @@ _SWAGGER = """<!doctype html>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · API</title>
 <link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="stylesheet" href="{overrides}">
 <link rel="icon" href="{assets}/favicon.png">
 </head>
 <body>
@@ -53,7 +56,7 @@ def install_docs(api: FastAPI) -> None:
 
     @api.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return HTMLResponse(_SWAGGER.format(start=START_SCRIPT, **values))
+        return HTMLResponse(_SWAGGER.format(start=START_SCRIPT, overrides=OVERRIDES, **values))
 
     @api.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
