@@ -7,7 +7,7 @@ from pathlib import Path
 
 from handistat.app import App
 from handistat.intake.service import staged_path
-from handistat.ops.cleanup import clean_if_alone
+from handistat.ops.cleanup import clean, clean_if_alone
 from tests.conftest import deliver_handbu
 
 GOOD = "101;r1;1506154001;SEL32;2023-01-01;;"
@@ -52,3 +52,16 @@ def test_nothing_is_removed_while_another_process_is_there(app: App) -> None:
     assert all(p.exists() for p in made)
     other.catalogue.dispose()
     del other
+
+
+def test_the_snapshot_before_the_current_one_is_no_leftover(app: App) -> None:
+    """A normal write keeps the previous snapshot for readers still on it (R-REL-1); `make
+    demo` warned about it as a crash leftover at every start."""
+    for value in (1, 2, 3):
+        with app.warehouse.writing() as con:
+            con.execute(f"CREATE OR REPLACE TABLE t AS SELECT {value} AS v")
+    snapshots = sorted(app.warehouse.snapshots.glob("*.duckdb"))
+    assert len(snapshots) == 2
+    cleaned = clean(app.settings, app.catalogue, app.warehouse)
+    assert "register snapshots" not in cleaned.removed
+    assert sorted(app.warehouse.snapshots.glob("*.duckdb")) == snapshots

@@ -134,8 +134,13 @@ def _staging_leftovers(staged: Path, accepted_ids: set[str]) -> int:
 
 
 def _stale_snapshots(warehouse: Warehouse) -> int:
+    """Snapshots other than the current one and the one before it (which a normal write keeps
+    for readers still on it, so it is no leftover), and half-made links."""
     current = warehouse.current()
+    older = sorted(p for p in warehouse.snapshots.glob("*.duckdb") if p.resolve() != current)
     stale = [p for p in warehouse.snapshots.glob("*") if p.resolve() != current]
+    if current is not None and older:
+        stale.remove(older[-1])
     stale += list(warehouse.link.parent.glob(f".{warehouse.link.name}.*.link"))
     return _remove_all(stale)
 
