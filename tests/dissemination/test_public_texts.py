@@ -9,10 +9,10 @@ import itertools
 import pytest
 
 from handistat.dissemination.chart import PALETTE, chart_data, chart_description, vega_lite
-from handistat.dissemination.dates import danish_date, danish_time
 from handistat.dissemination.notes import applicable
 from handistat.dissemination.search import stem
 from handistat.tables.cube import Code, Cube, CubeDimension
+from handistat.web.danish import dato, tidspunkt
 
 
 @pytest.mark.parametrize(
@@ -51,9 +51,10 @@ def test_a_note_about_a_year_shows_only_with_that_year() -> None:
 def test_danish_dates() -> None:
     winter = dt.datetime(2026, 12, 1, 7, 0, tzinfo=dt.UTC)  # CET: 08:00
     summer = dt.datetime(2026, 9, 30, 6, 0, tzinfo=dt.UTC)  # CEST: 08:00
-    assert danish_time(winter) == "1. december 2026 kl. 08:00"
-    assert danish_time(summer) == "30. september 2026 kl. 08:00"
-    assert danish_date(dt.date(2027, 3, 5)) == "5. marts 2027"
+    assert tidspunkt(winter) == "1. december 2026 kl. 08:00"
+    assert tidspunkt(summer) == "30. september 2026 kl. 08:00"
+    assert dato(dt.date(2027, 3, 5)) == "5. marts 2027"
+    assert dato(dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)) == "1. januar 2027"  # local
 
 
 def _three_variable_cube() -> Cube:

@@ -1,7 +1,7 @@
 """Danish formatting for pages, mails and the CLI (issue 11 item 12): one place for numbers,
 dates, times (always Europe/Copenhagen) and singular/plural, so nobody writes "1 rækker",
-"20,000" or a UTC time again. Pure functions; the Jinja filters are registered in
-`web.portal_pages`.
+"20,000" or a UTC time again; the public pages (issue 12 item 5) use the same functions.
+Pure functions; the Jinja filters are registered in `web.templating` and `web.portal_pages`.
 """
 
 from __future__ import annotations
