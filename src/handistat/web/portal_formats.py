@@ -1,7 +1,8 @@
 """Portal: the delivery formats for people who fill a file by hand (issue 11 item 13) — a
 template file per statistic (the header row of §2.1/§2.2, ready for a spreadsheet) and the
 column list in words on the upload page. Both are read from the intake's own declarations
-(`intake.formats`), so the page cannot drift from what the intake accepts.
+(`intake.formats`) and worded by `report_texts.holds`, as the intake report words them, so
+the page cannot drift from what the intake accepts.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from handistat.api.deps import Principal
-from handistat.intake.formats import _ID, GENBRUG, HANDBU
-from handistat.intake.rules import ColumnRule, DeliveryFormat, Kind
-from handistat.web.danish import antal
+from handistat.intake.formats import GENBRUG, HANDBU
+from handistat.intake.rules import DeliveryFormat
 from handistat.web.portal_pages import page_principal
-from handistat.web.report_texts import LABELS
+from handistat.web.report_labels import column_label
+from handistat.web.report_texts import holds
 from handistat.web.templating import TEMPLATES
 
 router = APIRouter()
@@ -33,29 +34,10 @@ class Column:
     holds: str
 
 
-PATTERNS = {
-    _ID: "tekst, højst 64 tegn: bogstaver A-Z, cifre og . _ : -",
-    r".{1,64}": "tekst, højst 64 tegn",
-    r"[0-9]{1,9}": "højst 9 cifre",
-}
 SPECIAL = {
     ("genbrug", "cpr"): "CPR-nummer, 10 cifre; et tomt felt fjernes ved rensningen",
     ("genbrug", "paragraf"): "paragraffen, fx SEL112 (kan være tom)",
 }
-
-
-def _holds(rule: ColumnRule) -> str:
-    if rule.kind is Kind.DATE:
-        return "dato på formen ÅÅÅÅ-MM-DD, fx 2025-03-01"
-    if rule.kind is Kind.CPR:
-        return "CPR-nummer, 10 cifre (DDMMÅÅXXXX eller DDMMÅÅ-XXXX)"
-    if rule.codes is not None and len(rule.codes) <= 12:
-        return "en af " + ", ".join(sorted(rule.codes))
-    if rule.codes is not None:
-        return f"en af de {antal(len(rule.codes), 'kode', 'koder')} i kodelisten"
-    if rule.pattern:
-        return PATTERNS.get(rule.pattern, "tekst")
-    return "tekst"
 
 
 def columns(fmt: DeliveryFormat) -> list[Column]:
@@ -64,9 +46,9 @@ def columns(fmt: DeliveryFormat) -> list[Column]:
     return [
         Column(
             rule.name,
-            LABELS.get(rule.name, rule.name),
+            column_label(rule.name),
             rule.required and rule.default is None and not rule.empty_ok,
-            SPECIAL.get((fmt.statistic, rule.name)) or _holds(rule),
+            SPECIAL.get((fmt.statistic, rule.name)) or holds(rule, listed=12),
         )
         for rule in fmt.columns
     ]

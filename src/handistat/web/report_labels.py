@@ -24,6 +24,12 @@ COLUMNS = {
     "paragraf": "Paragraf",
     "startdato": "Startdato",
     "slutdato": "Slutdato",
+    "status": "Status",
+    "indberetningskommune": "Indberetningskommune",
+    "betalingskommune": "Betalingskommune",
+    "udlaan_id": "Udlåns-id",
+    "udleveringsdato": "Udleveringsdato",
+    "indleveringsdato": "Indleveringsdato",
     "fejlkode": "Fejl",
     "handling": "Handling",
     "antal": "Antal",
@@ -56,7 +62,8 @@ CODES = {
 
 
 def column_label(column: str) -> str:
-    """The Danish heading of a report column."""
+    """The Danish name of a column: of a register report, of a delivery file (the upload
+    page, the intake report) alike."""
     return COLUMNS.get(column, column)
 
 

@@ -1,5 +1,6 @@
 """The intake report as a case officer reads it (issue 11 item 7): a Danish title for each error
-code first, what the field must hold (format, valid codes), the case id of the row, and the
+code first, what the field must hold (format, valid codes; the upload page's column list
+says it in the same words), the case id of the row, and the
 rejected rows as a CSV to fix and send again. The codes themselves stay in the stored report
 and the API (others depend on them); pages never show them.
 """
@@ -12,9 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from handistat.intake.formats import HANDBU
-from handistat.intake.rules import Kind
+from handistat.intake.formats import _ID, HANDBU
+from handistat.intake.rules import ColumnRule, Kind
 from handistat.web.danish import antal
+from handistat.web.report_labels import column_label
 
 TITLES = {
     "MISSING_VALUE": "Feltet er tomt",
@@ -31,39 +33,35 @@ TITLES = {
     "START_IN_FUTURE": "Startdato for langt ude i fremtiden",
     "WRONG_FIELD_COUNT": "Forkert antal felter i rækken",
 }
-LABELS = {
-    "kommune": "Kommune",
-    "indsats_id": "Sags-id",
-    "cpr": "CPR-nummer",
-    "paragraf": "Paragraf",
-    "startdato": "Startdato",
-    "slutdato": "Slutdato",
-    "status": "Status",
-    "indberetningskommune": "Indberetningskommune",
-    "betalingskommune": "Betalingskommune",
-    "udlaan_id": "Udlåns-id",
-    "hmi_nummer": "HMI-nummer",
-    "udleveringsdato": "Udleveringsdato",
-    "indleveringsdato": "Indleveringsdato",
+PATTERNS = {
+    _ID: "tekst, højst 64 tegn: bogstaver A-Z, cifre og . _ : -",
+    r".{1,64}": "tekst, højst 64 tegn",
+    r"[0-9]{1,9}": "højst 9 cifre",
 }
+"""The intake's text patterns in words."""
+
+
+def holds(rule: ColumnRule, listed: int = 30) -> str:
+    """What a field of a delivery file must hold, in words, from the intake's own rule: on
+    the upload page's column list and next to an error (issue 11 items 7 and 13). Code lists
+    of up to `listed` codes are spelled out."""
+    if rule.kind is Kind.DATE:
+        return "dato på formen ÅÅÅÅ-MM-DD, fx 2025-03-01"
+    if rule.kind is Kind.CPR:
+        return "CPR-nummer, 10 cifre (DDMMÅÅXXXX eller DDMMÅÅ-XXXX) med en gyldig fødselsdato"
+    if rule.codes is not None and len(rule.codes) <= listed:
+        return "en af " + ", ".join(sorted(rule.codes))
+    if rule.codes is not None:
+        return f"en af de {antal(len(rule.codes), 'kode', 'koder')} i kodelisten"
+    if rule.pattern:
+        return PATTERNS.get(rule.pattern, "tekst")
+    return "tekst"
 
 
 def expected(column: str) -> str:
-    """What the HANDBU field must hold, in words (the rule declarations are the source)."""
+    """What the HANDBU field must hold, in words ("" for a column HANDBU does not have)."""
     rule = next((c for c in HANDBU.columns if c.name == column), None)
-    if rule is None:
-        return ""
-    if rule.kind is Kind.DATE:
-        return "en dato på formen ÅÅÅÅ-MM-DD, fx 2025-03-01"
-    if rule.kind is Kind.CPR:
-        return "10 cifre (DDMMÅÅ-XXXX eller DDMMÅÅXXXX) med en gyldig fødselsdato"
-    if rule.codes is not None and len(rule.codes) <= 30:
-        return "en af " + ", ".join(sorted(rule.codes))
-    if rule.codes is not None:
-        return f"en af de {antal(len(rule.codes), 'kode')} i kodelisten"
-    if rule.pattern:
-        return "højst 64 tegn: bogstaver A-Z, cifre og . _ : -"
-    return ""
+    return "" if rule is None else holds(rule)
 
 
 def error_view(error: dict[str, Any], rows: dict[int, dict[str, str]]) -> dict[str, Any]:
@@ -71,7 +69,7 @@ def error_view(error: dict[str, Any], rows: dict[int, dict[str, str]]) -> dict[s
     row = rows.get(int(error.get("row", 0)), {})
     return {
         "row": error.get("row"),
-        "felt": LABELS.get(column, column),
+        "felt": column_label(column),
         "titel": TITLES.get(code, "Fejl i rækken"),
         "besked": error.get("message", ""),
         "forventet": expected(column),
