@@ -7,10 +7,9 @@ service. The same actions as `handistat release ...`; forms carry the CSRF token
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from handistat.accounts.resolve import require_csrf
 from handistat.api.deps import Principal
@@ -20,6 +19,7 @@ from handistat.errors import Conflict, HandistatError, NotFound
 from handistat.release.pages import article_html, release_title, revision_rows
 from handistat.release.schedule import parse_schedule
 from handistat.web import danish
+from handistat.web.staff_forms import AarFelt, Bekraeft, StatistikFelt, back_with, confirmed
 
 router = APIRouter(prefix="/personale/udgivelser", include_in_schema=False)
 Staff = Annotated[Principal, Depends(staff_page)]
@@ -56,8 +56,7 @@ def preview_page(request: Request, release_id: str, _: Staff, besked: str = "") 
 
 
 def _back(release_id: str, message: str) -> Response:
-    query = urlencode({"besked": message})
-    return RedirectResponse(f"/personale/udgivelser/{release_id}?{query}", status_code=303)
+    return back_with(f"/personale/udgivelser/{release_id}", besked=message)
 
 
 @router.post("/{release_id}/artikel", dependencies=[Depends(require_csrf)])
@@ -94,16 +93,16 @@ def _confirm(
 def create(
     request: Request,
     principal: Staff,
-    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
-    aar: Annotated[int, Form(ge=2000, le=2100)],
+    statistik: StatistikFelt,
+    aar: AarFelt,
     tidspunkt: Annotated[str, Form(max_length=16)],
-    bekraeft: Annotated[str, Form(max_length=3)] = "",
+    bekraeft: Bekraeft = "",
 ) -> Response:
     """Create (freeze) a release; the first post shows what will be created."""
     service = release_service(request)
     try:
         at = parse_schedule(tidspunkt, request.app.state.app.clock)
-        if bekraeft != "ja":
+        if not confirmed(bekraeft):
             text = (
                 f"Tabellerne for {statistik.upper()} {aar} og de to år før fryses nu og "
                 f"planlægges til {danish.tidspunkt(at)}. Udgivelsen skal derefter godkendes."
@@ -112,7 +111,7 @@ def create(
             return _confirm(request, "Dan udgivelsen", text, "/personale/udgivelser", fields)
         release = service.create(statistik, aar, at, principal.name)
     except HandistatError as exc:
-        return RedirectResponse(f"/personale/udgivelser?{urlencode({'besked': exc.message})}", 303)
+        return back_with("/personale/udgivelser", besked=exc.message)
     return _back(release.id, f"Udgivelsen {release.id} er dannet.")
 
 
@@ -137,14 +136,14 @@ def act(
     handling: str,
     principal: Staff,
     tidspunkt: Annotated[str, Form(max_length=16)] = "",
-    bekraeft: Annotated[str, Form(max_length=3)] = "",
+    bekraeft: Bekraeft = "",
 ) -> Response:
     """Approve, reschedule or withdraw; the first post shows the confirmation page."""
     if handling not in ACTIONS:
         return not_found(request, f"Handlingen {handling} findes ikke.")
     try:
         release = release_service(request).get(release_id)
-        if bekraeft != "ja":
+        if not confirmed(bekraeft):
             at = release.scheduled_at
             if handling == "flyt":
                 at = parse_schedule(tidspunkt, request.app.state.app.clock)

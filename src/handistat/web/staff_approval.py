@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -23,12 +22,15 @@ from handistat.errors import Conflict, HandistatError, NotFound
 from handistat.web.danish import antal, dato
 from handistat.web.portal_approval import report_context
 from handistat.web.portal_pages import back_to, render, staff_principal
+from handistat.web.staff_forms import (
+    AarFelt,
+    Bekraeft,
+    StatistikFelt,
+    back_with,
+    confirmed,
+)
 
 router = APIRouter()
-
-
-def with_query(path: str, **params: object) -> str:
-    return f"{path}?{urlencode(params)}"
 
 
 Staff = Annotated[Principal, Depends(staff_principal)]
@@ -86,8 +88,8 @@ def send_preview(
     try:
         plan = Workflow(get_app(request)).plan(statistik, aar, _deadline(frist))
     except HandistatError as exc:
-        return back_to(
-            with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=exc.message)
+        return back_with(
+            "/personale/godkendelser", statistik=statistik, aar=aar, message=exc.message
         )
     return render(
         request,
@@ -103,16 +105,14 @@ def send_preview(
 def send(
     request: Request,
     principal: Staff,
-    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
-    aar: Annotated[int, Form(ge=2000, le=2100)],
+    statistik: StatistikFelt,
+    aar: AarFelt,
     frist: Annotated[str, Form(max_length=10)] = "",
-    bekraeft: Annotated[str, Form(max_length=3)] = "",
+    bekraeft: Bekraeft = "",
 ) -> Response:
     """Step 2: send, only with the confirmation from the preview."""
-    if bekraeft != "ja":
-        return back_to(
-            with_query("/personale/godkendelser/send", statistik=statistik, aar=aar, frist=frist)
-        )
+    if not confirmed(bekraeft):
+        return back_with("/personale/godkendelser/send", statistik=statistik, aar=aar, frist=frist)
     application = get_app(request)
     try:
         sent = Workflow(application).send(statistik, aar, principal.name, _deadline(frist))
@@ -124,17 +124,15 @@ def send(
             )
     except HandistatError as exc:
         message = exc.message
-    return back_to(
-        with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
-    )
+    return back_with("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
 
 
 @router.post("/godkendelser/frist", dependencies=[Depends(require_csrf)])
 def move_deadline(
     request: Request,
     principal: Staff,
-    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
-    aar: Annotated[int, Form(ge=2000, le=2100)],
+    statistik: StatistikFelt,
+    aar: AarFelt,
     frist: Annotated[str, Form(max_length=10)],
     kommune: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
@@ -149,9 +147,7 @@ def move_deadline(
         message = f"Fristen er flyttet til {dato(deadline)} for {antal(moved, 'rapport')}"
     except HandistatError as exc:
         message = exc.message
-    return back_to(
-        with_query("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
-    )
+    return back_with("/personale/godkendelser", statistik=statistik, aar=aar, message=message)
 
 
 @router.get("/godkendelser/{report_id}", response_class=HTMLResponse)
@@ -189,7 +185,7 @@ def log_step(
         message = "registreret"
     except HandistatError as exc:
         message = exc.message
-    return back_to(with_query(f"/personale/godkendelser/{report_id}", message=message))
+    return back_with(f"/personale/godkendelser/{report_id}", message=message)
 
 
 @router.get("/paamindelser", response_class=HTMLResponse)
@@ -222,14 +218,14 @@ def send_reminders(
     try:
         sent = reminders.send_written(principal.name, str(request.base_url), expected=breve)
     except HandistatError as exc:
-        return back_to(with_query("/personale/paamindelser", message=exc.message))
+        return back_with("/personale/paamindelser", message=exc.message)
     letters = len({s["kommune"] for s in sent})
     stored = "sendt" if sent and sent[0]["udsendt"] == "smtp" else "dannet og gemt"
     message = (
         f"{antal(letters, 'brev')} {stored} til {antal(letters, 'kommune')} "
         f"om {antal(len(sent), 'liste')}."
     )
-    return back_to(with_query("/personale/paamindelser", message=message))
+    return back_with("/personale/paamindelser", message=message)
 
 
 @router.get("/frigivelse", response_class=HTMLResponse)
@@ -258,8 +254,8 @@ def release(
 def decide(
     request: Request,
     principal: Staff,
-    statistik: Annotated[str, Form(pattern="^(handbu|genbrug)$")],
-    aar: Annotated[int, Form(ge=2000, le=2100)],
+    statistik: StatistikFelt,
+    aar: AarFelt,
     kommune: Annotated[str, Form(min_length=3, max_length=3)],
     beslutning: Annotated[str, Form(max_length=20)],
     note: Annotated[str, Form(max_length=4000)] = "",
@@ -269,6 +265,4 @@ def decide(
         message = f"{kommune}: {beslutning}"
     except HandistatError as exc:
         message = exc.message
-    return back_to(
-        with_query("/personale/frigivelse", statistik=statistik, aar=aar, message=message)
-    )
+    return back_with("/personale/frigivelse", statistik=statistik, aar=aar, message=message)
