@@ -5,7 +5,8 @@ each change is audit-logged by `register.samarbejder`. Takes effect at the next 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,6 +17,9 @@ from handistat.api.deps import get_app
 from handistat.errors import HandistatError
 from handistat.register.samarbejder import add_samarbejde, end_samarbejde, list_samarbejder
 from handistat.web.portal_pages import render, staff_principal
+
+if TYPE_CHECKING:
+    from handistat.app import App
 
 router = APIRouter(prefix="/samarbejder", include_in_schema=False)
 """Included in `web.staff`'s router, so the pages live under `/personale/samarbejder`."""
@@ -34,6 +38,15 @@ def collaborations_page(request: Request, principal: Staff) -> Response:
     return _page(request, principal)
 
 
+def _act(request: Request, principal: Principal, change: Callable[[App], str]) -> Response:
+    """Make the change and show the page with what was done, or with why not."""
+    try:
+        message = change(get_app(request))
+    except HandistatError as exc:
+        return _page(request, principal, exc.http_status, fejl=exc.message)
+    return _page(request, principal, besked=message)
+
+
 @router.post("/tilfoej", dependencies=[Depends(require_csrf)])
 def add(
     request: Request,
@@ -44,8 +57,7 @@ def add(
     til: Annotated[str, Form(max_length=10)] = "",
     navn: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    application = get_app(request)
-    try:
+    def change(application: App) -> str:
         added = add_samarbejde(
             application.catalogue,
             application.clock,
@@ -56,19 +68,17 @@ def add(
             til=til or None,
             navn=navn or None,
         )
-    except HandistatError as exc:
-        return _page(request, principal, exc.http_status, fejl=exc.message)
-    message = (
-        f"{added.medlemskommune} er medlem af {added.indberetningskommune}s samarbejde fra "
-        f"{added.gyldig_fra.isoformat()}."
-    )
-    return _page(request, principal, besked=message)
+        return (
+            f"{added.medlemskommune} er medlem af {added.indberetningskommune}s samarbejde fra "
+            f"{added.gyldig_fra.isoformat()}."
+        )
+
+    return _act(request, principal, change)
 
 
 @router.post("/afslut", dependencies=[Depends(require_csrf)])
 def end(request: Request, principal: Staff, indberetter: Kode, medlem: Kode, til: Dato) -> Response:
-    application = get_app(request)
-    try:
+    def change(application: App) -> str:
         ended = end_samarbejde(
             application.catalogue,
             application.clock,
@@ -77,10 +87,9 @@ def end(request: Request, principal: Staff, indberetter: Kode, medlem: Kode, til
             medlem=medlem,
             til=til,
         )
-    except HandistatError as exc:
-        return _page(request, principal, exc.http_status, fejl=exc.message)
-    message = (
-        f"{ended.medlemskommune}s medlemskab af {ended.indberetningskommune}s samarbejde "
-        f"slutter {til}."
-    )
-    return _page(request, principal, besked=message)
+        return (
+            f"{ended.medlemskommune}s medlemskab af {ended.indberetningskommune}s samarbejde "
+            f"slutter {til}."
+        )
+
+    return _act(request, principal, change)
