@@ -17,18 +17,13 @@ from typing import Any
 import pytest
 from tests.accounts.helpers import PASSWORD, cheap_hashing
 from tests.api.live_server import serve
+from tests.browser.chromium import MARKS
 from tests.browser.public_site import public_site
-from tests.browser.test_statbank_browser import ARGS, CHROMIUM
 
 from handistat.accounts.resolve import accounts
 from handistat.api.deps import Role
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = MARKS
 ROOT = Path(__file__).parents[2]
 OFFICER, STAFF = "tilgaengelighed@kk.dk", "tilgaengelighed@dst.dk"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -94,15 +89,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     users.add_user(STAFF, Role.PERSONALE, [], PASSWORD, "test")
     with serve(application) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def logged_in(browser: Any, base_url: str, email: str | None) -> Any:

@@ -13,15 +13,10 @@ from urllib.parse import urlparse
 import pytest
 from openpyxl import load_workbook
 from tests.api.live_server import serve
+from tests.browser.chromium import MARKS
 from tests.browser.public_site import public_site
-from tests.browser.test_statbank_browser import ARGS, CHROMIUM
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = MARKS
 PHONE = {"width": 390, "height": 844}
 
 
@@ -30,15 +25,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     application = public_site(tmp_path_factory.mktemp("dissemination"))
     with serve(application) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def found_tables(page: Any, base_url: str, words: str) -> list[str]:

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,24 +29,16 @@ from tests.accounts.helpers import (
     handbu_csv,
     load_people,
 )
+from tests.api.live_server import serve
+from tests.browser.chromium import MARKS
 from tests.release.scenario import MovableClock
 
 from handistat.accounts.resolve import accounts
-from handistat.api.app import create_app
 from handistat.api.deps import Role
 from handistat.app import App
 from handistat.settings import load_settings
 
-pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = MARKS
 SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 OFFICER, STAFF = "sagsbehandler@kk.dk", "medarbejder@dst.dk"
 OTHER_OFFICER = "sagsbehandler@frederiksberg.dk"
@@ -66,23 +55,8 @@ class Server:
     clock: MovableClock
 
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian's /usr/bin/chromium is not installed (CI installs it with apt)",
-        allow_module_level=True,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    import uvicorn
-
     base = tmp_path_factory.mktemp("browser")
     clock = MovableClock(START)
     app = App(load_settings(data_dir=base / "data"), clock)
@@ -106,29 +80,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         ],
         Sender("cli", None),
     )
-    port = free_port()
-    config = uvicorn.Config(create_app(app), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", clock)
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as url:
+        yield Server(url, clock)
     app.catalogue.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 TAKEN: list[str] = []

@@ -9,22 +9,10 @@ from typing import Any
 
 import pytest
 from tests.api.live_server import serve
+from tests.browser.chromium import MARKS
 from tests.release.scenario import MovableClock, local, make_app, two_releases
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
-    ),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +22,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     two_releases(application, tmp)
     with serve(application) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_pick_values_see_table_and_chart_and_download(
