@@ -80,8 +80,11 @@ def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
     used = measures_used(spec)
     counts = ", ".join(f"{_count_sql(spec, m)} AS {m}" for m in used)
     carried = ", ".join(MEASURE_COLUMN[m] for m in used if _count_sql(spec, m) != "COUNT(*)")
+    # Only distinct counts: equal rows of `f` count once anyway, so drop them first (HJALP2:
+    # 1.0 M fact rows are 0.18 M person-years at 1 M loans; 1.09 → 0.72 CPU-s).
+    distinct = "DISTINCT " if "COUNT(*)" not in counts else ""
     return (
-        f"WITH f AS (SELECT aar{', ' + carried if carried else ''}"
+        f"WITH f AS (SELECT {distinct}aar{', ' + carried if carried else ''}"
         f"{', ' + dims if dims else ''} "
         f"FROM {spec.fact} WHERE aar IN ({years_list}))\n"
         f"SELECT {select}, {counts}\n"
