@@ -157,6 +157,13 @@ def login_form(client: TestClient) -> httpx.Response:
 
 
 Call = Callable[[TestClient, World], httpx.Response]
+
+
+def form(path: str, **fields: str) -> Call:
+    """A browser form posted to `path` with the caller's CSRF token and `fields`."""
+    return lambda c, w: c.post(path, data={"csrf": csrf_of(c), **fields})
+
+
 Expect = dict[str, set[int]]
 
 
@@ -406,10 +413,7 @@ ROUTES: dict[tuple[str, str], tuple[Call, Expect]] = {
         PERSON_PAGE,
     ),
     ("POST", "/portal/rapporter/cpr-fejl/bekraeft"): (
-        lambda c, w: c.post(
-            "/portal/rapporter/cpr-fejl/bekraeft",
-            data={"csrf": csrf_of(c), "kommune": "101", "indsats_id": "m2"},
-        ),
+        form("/portal/rapporter/cpr-fejl/bekraeft", kommune="101", indsats_id="m2"),
         OWN_FORM,  # staff may confirm too (a caseworker's call by phone); the log says who
     ),
     # the staff pages
@@ -472,28 +476,21 @@ ROUTES: dict[tuple[str, str], tuple[Call, Expect]] = {
         STAFF_PAGE,
     ),
     ("POST", "/personale/godkendelser/frist"): (
-        lambda c, w: c.post(
-            "/personale/godkendelser/frist",
-            data={"csrf": csrf_of(c), "statistik": "handbu", "aar": "2025", "frist": "2026-04-01"},
-        ),
+        form("/personale/godkendelser/frist", statistik="handbu", aar="2025", frist="2026-04-01"),
         STAFF_FORM,
     ),
     # staff: people with accounts (R-SEC-3); the forms act on the extra caseworker
     ("GET", "/personale/brugere"): (lambda c, w: c.get("/personale/brugere"), STAFF_PAGE),
     ("POST", "/personale/brugere/spaer"): (
-        lambda c, w: c.post("/personale/brugere/spaer", data={"csrf": csrf_of(c), "email": EXTRA}),
+        form("/personale/brugere/spaer", email=EXTRA),
         STAFF_PAGE,
     ),
     ("POST", "/personale/brugere/genaabn"): (
-        lambda c, w: c.post(
-            "/personale/brugere/genaabn", data={"csrf": csrf_of(c), "email": EXTRA}
-        ),
+        form("/personale/brugere/genaabn", email=EXTRA),
         STAFF_PAGE,
     ),
     ("POST", "/personale/brugere/nulstil"): (
-        lambda c, w: c.post(
-            "/personale/brugere/nulstil", data={"csrf": csrf_of(c), "email": EXTRA}
-        ),
+        form("/personale/brugere/nulstil", email=EXTRA),
         STAFF_PAGE,
     ),
     ("POST", "/personale/brugere/fjern-kommune"): (
@@ -515,24 +512,13 @@ ROUTES: dict[tuple[str, str], tuple[Call, Expect]] = {
         STAFF_PAGE,
     ),
     ("POST", "/personale/samarbejder/afslut"): (
-        lambda c, w: c.post(
-            "/personale/samarbejder/afslut",
-            data={"csrf": csrf_of(c), "indberetter": "101", "medlem": "147", "til": "2030-12-31"},
-        ),
+        form("/personale/samarbejder/afslut", indberetter="101", medlem="147", til="2030-12-31"),
         STAFF_PAGE,
     ),
     # staff: releases (R-PUB-1, R-PUB-4); each action stops at its confirmation page
     ("GET", "/personale/udgivelser"): (lambda c, w: c.get("/personale/udgivelser"), STAFF_PAGE),
     ("POST", "/personale/udgivelser"): (
-        lambda c, w: c.post(
-            "/personale/udgivelser",
-            data={
-                "csrf": csrf_of(c),
-                "statistik": "handbu",
-                "aar": "2025",
-                "tidspunkt": "2026-04-07T08:00",
-            },
-        ),
+        form("/personale/udgivelser", statistik="handbu", aar="2025", tidspunkt="2026-04-07T08:00"),
         STAFF_PAGE,
     ),
     ("GET", "/personale/udgivelser/{release_id}"): (
