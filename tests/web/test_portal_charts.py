@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 
@@ -12,6 +13,7 @@ from handistat.web.portal_charts import (
     ACCENT,
     MUTED,
     SECOND,
+    count_axis,
     genbrug_chart,
     genbrug_spec,
     handbu_chart,
@@ -72,3 +74,12 @@ def test_handbu_bars_last_year_hollow_this_year_filled() -> None:
     svg = svg_of(handbu_chart(ROWS, 2025))
     assert svg.index(">2024<") < svg.index(">2025<")  # the legend, in year order
     assert 'fill="#ffffff"' in svg
+
+
+def test_an_axis_of_whole_counts_has_no_half_ticks() -> None:
+    rows = [{"kode": "1", "tekst": "Aflastning", "indsatser_sidste_aar": 0, "indsatser": 1}]
+    svg = svg_of(handbu_chart(rows, 2025))
+    labels = re.findall(r">(\d+)</text>", svg)
+    assert [n for n in labels if len(n) < 4] == ["0", "1"]  # was 0, 1, 1 (0.5 rounded)
+    assert count_axis([{"antal": 250}])["tickCount"] == 8
+    assert count_axis([])["tickCount"] == 1

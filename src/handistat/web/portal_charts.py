@@ -29,6 +29,13 @@ def render(spec: dict[str, Any]) -> str:
     return _svg_data_uri(json.dumps({"$schema": SCHEMA, **spec}, sort_keys=True))
 
 
+def count_axis(values: list[dict[str, Any]]) -> dict[str, Any]:
+    """An axis of whole counts: at most one tick per unit, so a largest count of 1 is not
+    labelled 0, 1, 1 (ticks at 0, 0.5 and 1 rounded; vl-convert ignores tickMinStep)."""
+    top = max((int(v["antal"] or 0) for v in values), default=0)
+    return {"format": "d", "tickCount": max(1, min(top, 8))}
+
+
 def handbu_spec(table_rows: list[dict[str, Any]], year: int) -> dict[str, Any]:
     """Interventions per type, last year and this year, as grouped horizontal bars. Last
     year's bars are hollow (outline only), this year's filled, so the two years differ by
@@ -53,7 +60,7 @@ def handbu_spec(table_rows: list[dict[str, Any]], year: int) -> dict[str, Any]:
                 "field": "antal",
                 "type": "quantitative",
                 "title": "antal",
-                "axis": {"tickMinStep": 1, "format": "d"},
+                "axis": count_axis(values),
             },
             "fill": {
                 "field": "aar",
@@ -99,7 +106,7 @@ def genbrug_spec(months: list[dict[str, Any]], year: int) -> dict[str, Any]:
                 "field": "antal",
                 "type": "quantitative",
                 "title": "antal",
-                "axis": {"tickMinStep": 1, "format": "d"},
+                "axis": count_axis(values),
             },
             **channel("color", [ACCENT, SECOND]),
             **channel("strokeDash", [list(d) for d in DASHES[:2]]),
