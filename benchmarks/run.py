@@ -840,11 +840,6 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="also measure the GENBRUG files of a world from `handistat synth --scale national`",
     )
-    parser.add_argument(
-        "--national",
-        type=Path,
-        help="also measure the GENBRUG files of a world from `handistat synth --scale national`",
-    )
     parser.add_argument("--keep", action="store_true", help="keep each size's data directory")
     parser.add_argument("--report", type=Path, help="print the table of a results file and stop")
     parser.add_argument(
