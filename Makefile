@@ -6,7 +6,7 @@ export HANDISTAT_DATA_DIR ?= $(DEMO_DIR)/data
 
 RELIABILITY_DIR ?= $(DEMO_DIR)/reliability
 
-.PHONY: bootstrap setup demo test test-slow test-spark test-postgres reliability lint format bench serve clean
+.PHONY: bootstrap setup demo test test-slow test-spark test-postgres reliability lint format bench bench-api serve clean
 
 bootstrap:
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet --disable-pip-version-check uv
@@ -53,6 +53,12 @@ format: setup
 
 bench: setup
 	$(UV) run python -m benchmarks.run
+	@$(MAKE) --no-print-directory bench-api
+
+# R-PERF-4: HANDBU01 through `handistat serve --workers 2` under wrk, next to a bare endpoint.
+bench-api: setup
+	@command -v wrk >/dev/null 2>&1 || bash scripts/system-deps.sh
+	$(UV) run python -m benchmarks.api
 
 serve: setup
 	$(UV) run handistat serve

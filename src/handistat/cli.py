@@ -391,6 +391,13 @@ def extract(
 def serve(
     host: Annotated[str, typer.Option(help="adressen, der lyttes på")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="porten")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="antal arbejdsprocesser (R-PERF-4); 1: én proces")
+    ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(help="log hver forespørgsel (CPR maskeret); fra: bag en proxy, der logger"),
+    ] = True,
 ) -> None:
     """Start API'et og hjemmesiderne."""
     import uvicorn
@@ -401,8 +408,27 @@ def serve(
     with errors():
         application.init()
     # proxy_headers=False: X-Forwarded-For is judged by accounts.client (trusted_proxies)
+    if workers == 1:
+        uvicorn.run(
+            create_app(application),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=False,
+            access_log=access_log,
+        )
+        return
+    # Several processes share the socket; each builds its app from the same settings (the
+    # environment). The stores were migrated above, once; register reads are snapshots.
     uvicorn.run(
-        create_app(application), host=host, port=port, log_level="info", proxy_headers=False
+        "handistat.api.app:from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+        access_log=access_log,
     )
 
 

@@ -69,6 +69,9 @@ def create_app(application: App) -> FastAPI:
         redoc_url=None,
     )
     api.state.app = application
+    # innermost (added first): /v1 requests skip FastAPI's routing but keep the security
+    # headers and the error middleware of the outer layers (R-PERF-4)
+    api.add_middleware(statbank.FastPath)
     install_error_handlers(api)
     install_docs(api)
     install_accounts(api, application)
@@ -85,3 +88,9 @@ def create_app(application: App) -> FastAPI:
         return {"status": "ok"}
 
     return api
+
+
+def from_environment() -> FastAPI:
+    """The app of one `handistat serve --workers N` worker process: settings from the
+    environment, as the parent read them (it has already migrated the stores)."""
+    return create_app(App.load())

@@ -8,9 +8,12 @@ Requests run in worker threads, so every access holds the lock.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from typing import Generic, TypeVar
 
 Cached = tuple[bytes, str, dict[str, str]]
+V = TypeVar("V")
 
 
 class ResponseCache:
@@ -47,3 +50,25 @@ class ResponseCache:
             while self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= len(dropped[0])
+
+
+class Recent(Generic[V]):
+    """What a request resolved to a moment ago (its ETag and view), so that a repeat within
+    `seconds` is answered from `ResponseCache` on the event loop, without a worker thread
+    or the release catalogue (R-PERF-4). At most `limit` keys; when full it starts over."""
+
+    def __init__(self, seconds: float, limit: int = 4096) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._entries: dict[str, tuple[float, V]] = {}
+
+    def get(self, key: str) -> V | None:
+        found = self._entries.get(key)
+        if found is None or time.monotonic() - found[0] > self.seconds:
+            return None
+        return found[1]
+
+    def put(self, key: str, value: V) -> None:
+        if len(self._entries) >= self.limit:
+            self._entries = {}  # a new dict: readers in other threads keep the old one
+        self._entries[key] = (time.monotonic(), value)

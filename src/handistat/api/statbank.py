@@ -19,9 +19,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from handistat.api.cache import Cached, ResponseCache
+from handistat.api.cache import Cached, Recent, ResponseCache
 from handistat.dissemination import metadata, output
 from handistat.dissemination.access import view_for
 from handistat.dissemination.errors import (
@@ -36,7 +38,7 @@ from handistat.dissemination.errors import (
 from handistat.dissemination.openapi import operation
 from handistat.dissemination.params import Params, parse_body
 from handistat.dissemination.query import Extract, extract_cube
-from handistat.errors import NotFound
+from handistat.errors import HandistatError, NotFound
 from handistat.release.vintages import PublicTable, VintageView
 
 router = APIRouter(prefix="/v1", tags=["Statbank API"])
@@ -100,6 +102,50 @@ def _respond(
     if found is None:
         found = make()
         cache.put(etag, found)
+    key = _public_key(request, params)
+    if key is not None:
+        _recent(request).put(key, (etag, view))
+    body, media, extra = found
+    return Response(body, media_type=media, headers=headers | extra)
+
+
+RECENT_SECONDS = 1.0
+"""How long a public request's resolution (ETag, view) is reused on the event loop. The
+release list itself is cached for 2 s (`ReleaseService.releases`); a release that becomes
+public is therefore served at most 3 s after its time, never before it."""
+
+
+def _public_key(request: Request, params: Params) -> str | None:
+    """The request's identity for `Recent`; None for a vintage (staff may see those early,
+    so their view depends on the caller, not only on the request)."""
+    if params.text("vintage"):
+        return None
+    parts = [request.url.path, sorted(params.query.items()), params.body]
+    return json.dumps(parts, default=str, sort_keys=True)
+
+
+def _recent(request: Request) -> Recent[tuple[str, VintageView]]:
+    state = request.app.state
+    if not hasattr(state, "statbank_recent"):
+        state.statbank_recent = Recent[tuple[str, VintageView]](RECENT_SECONDS)
+    recent: Recent[tuple[str, VintageView]] = state.statbank_recent
+    return recent
+
+
+def _recent_answer(request: Request, params: Params) -> Response | None:
+    """The answer to a public request resolved less than `RECENT_SECONDS` ago whose body is
+    still cached, made without blocking (no database, no thread); else None."""
+    key = _public_key(request, params)
+    resolved = _recent(request).get(key) if key is not None else None
+    if resolved is None:
+        return None
+    etag, view = resolved
+    found = _cache(request).get(etag)
+    if found is None:
+        return None
+    headers = _headers(request, etag, params, view)
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
     body, media, extra = found
     return Response(body, media_type=media, headers=headers | extra)
 
@@ -156,6 +202,9 @@ def _endpoint(work: Work) -> Callable[[Request], Any]:
             params = Params(request.query_params.multi_items(), parse_body(body))
             lang = (params.text("lang") or "da").casefold()
             _lang(params)
+            answer = _recent_answer(request, params)
+            if answer is not None:
+                return answer
             return await run_in_threadpool(lambda: work(request, params, _view(request, params)))
         except ApiError as exc:
             return error_response(exc, lang if lang in {"da", "en"} else None)
@@ -229,27 +278,35 @@ def _disposition(table: PublicTable, fmt: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-def data(request: Request, params: Params, view: VintageView) -> Response:
-    found = _table(request, params, view)
-    out = output.Output(
-        output.parse_format(request.path_params.get("fmt") or params.text("format")),
+def _output(request: Request, params: Params, fmt: str) -> output.Output:
+    return output.Output(
+        fmt,
         _lang(params),
         params.text("valuePresentation"),
         params.text("delimiter") or "Semicolon",
         params.flag("allowCodeOverrideInColumnNames"),
         publisher=request.app.state.app.settings.publisher,
     )
-    extract = Extract(
-        params.selections(DATA_PARAMS),
-        streaming=out.format == "BULK",
-        descending=_descending(params),
+
+
+def _extract(params: Params, fmt: str) -> Extract:
+    return Extract(
+        params.selections(DATA_PARAMS), streaming=fmt == "BULK", descending=_descending(params)
     )
-    if out.format == "BULK":  # streamed: checked now, written chunk by chunk, not kept
+
+
+def data(request: Request, params: Params, view: VintageView) -> Response:
+    found = _table(request, params, view)
+    fmt = output.parse_format(request.path_params.get("fmt") or params.text("format"))
+    if fmt == "BULK":  # streamed: checked now, written chunk by chunk, not kept
+        out, extract = _output(request, params, fmt), _extract(params, fmt)
         chunks = output.stream(extract_cube(found.table, extract), found, out)
         headers = _headers(request, _etag(request, params, view), params, view)
         return StreamingResponse(chunks, media_type=output.media_type("BULK"), headers=headers)
 
     def make() -> Cached:
+        # only on a miss: a cached answer to the same request (its ETag) was checked when made
+        out, extract = _output(request, params, fmt), _extract(params, fmt)
         body = output.write(extract_cube(found.table, extract), found, out)
         return body, output.media_type(out.format), _disposition(found, out.format)
 
@@ -276,9 +333,12 @@ ROUTES: tuple[tuple[str, tuple[str, ...], Work], ...] = (
 )
 
 
+ENDPOINTS = {kind: _endpoint(work) for kind, _, work in ROUTES}
+
+
 def _register() -> None:
-    for kind, paths, work in ROUTES:
-        endpoint = _endpoint(work)
+    for kind, paths, _ in ROUTES:
+        endpoint = ENDPOINTS[kind]
         for path in paths:
             names = re.findall(r"{(\w+)", path)
             for method in ("GET", "POST"):
@@ -296,3 +356,36 @@ def _register() -> None:
 
 
 _register()
+
+
+class FastPath:
+    """Pure ASGI middleware: GET and POST under /v1/ go straight to a Starlette router with
+    the same endpoints (R-PERF-4). FastAPI matches a request against every route of every
+    router and re-checks their version on each request; for a cached /v1/data answer that
+    cost more than the answer. The routes stay registered on `router` for the OpenAPI
+    description; other methods still reach them (and FastAPI's 405 envelope)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        routes = [
+            Route(router.prefix + path, ENDPOINTS[kind], methods=["GET", "POST"])
+            for kind, paths, _ in ROUTES
+            for path in paths
+        ]
+        routes.append(Route("/v1/{function:path}", unknown, methods=["GET", "POST"]))
+        self.router = Router(routes=routes, redirect_slashes=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "POST")
+            and scope["path"].startswith("/v1/")
+        ):
+            try:
+                await self.router(scope, receive, send)
+            except HandistatError as exc:  # as the app's handler answers it (api.app)
+                await JSONResponse(exc.envelope(), status_code=exc.http_status)(
+                    scope, receive, send
+                )
+            return
+        await self.app(scope, receive, send)
