@@ -143,6 +143,11 @@ def test_reminders_from_the_staff_pages(site: Site, staff: TestClient) -> None:
     detail = staff.get(f"/personale/godkendelser/{report_id}").text
     assert "1. skriftlige påmindelse" in detail and "Til København Kommune" in detail
     assert "21. marts 2026 kl. 10:00" in detail and "UTC" not in detail
+    # issue 14 items 1 and 5: the report's tables are named scroll boxes with row headers
+    for n in (1, 3):
+        assert f'role="region" tabindex="0" aria-labelledby="tabel-rapport-{n}"' in detail
+    assert '<caption id="tabel-rapport-3">Påmindelser og opkald til kommunen</caption>' in detail
+    assert '<th scope="row">I alt</th>' in detail and '<th class="num">Børn 2025</th>' in detail
     r = staff.post(
         f"/personale/godkendelser/{report_id}/paamindelse",
         data={"csrf": csrf, "trin": "telefon", "note": "ringet"},
