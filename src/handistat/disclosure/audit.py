@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from numpy.typing import NDArray
 
 from handistat.disclosure.linear import components
 from handistat.disclosure.relations import EQUAL, PERSONS, RESIDUAL, Relation
@@ -110,7 +111,10 @@ def _model(variables: Sequence[int], rows: Sequence[_Row]) -> highspy.Highs:
     return solver
 
 
-def _bound(solver: highspy.Highs, column: int, sense: highspy.ObjSense) -> float:
+def _bound(
+    solver: highspy.Highs, column: int, sense: highspy.ObjSense
+) -> tuple[float, NDArray[np.float64] | None]:
+    """The bound of one variable, and the solution that attains it (None when unbounded)."""
     solver.changeColCost(column, 1.0)
     solver.changeObjectiveSense(sense)
     solver.run()
@@ -118,28 +122,92 @@ def _bound(solver: highspy.Highs, column: int, sense: highspy.ObjSense) -> float
     value = float(solver.getInfo().objective_function_value)
     solver.changeColCost(column, 0.0)
     if status == highspy.HighsModelStatus.kUnbounded:
-        return INF
+        return INF, None
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"HiGHS: {solver.modelStatusToString(status)}")
-    return float(round(value, 6))
+    solution: NDArray[np.float64] = np.asarray(solver.getSolution().col_value, dtype=np.float64)
+    solution.round(6, out=solution)
+    return float(round(value, 6)), solution
+
+
+def wide_enough(width: float, need: float) -> bool:
+    """The audit's test of one cell: not determined, and at least `need` wide."""
+    return width > 0 and width >= need
+
+
+@dataclass
+class _Pool:
+    """The range every variable spans over the feasible points met so far (the true values
+    first): a lower bound on its interval, which often already shows a cell is safe."""
+
+    low: NDArray[np.float64]
+    high: NDArray[np.float64]
+
+    def add(self, point: NDArray[np.float64] | None) -> None:
+        if point is not None:
+            np.minimum(self.low, point, out=self.low)
+            np.maximum(self.high, point, out=self.high)
+
+    def interval(self, column: int) -> Interval:
+        return Interval(float(self.low[column]), float(self.high[column]))
+
+
+def _truth(
+    relations: Sequence[Relation], values: Sequence[int], variables: Sequence[int]
+) -> NDArray[np.float64]:
+    """The true value of each variable: a cell's count, or a residual's (total − Σ parts)."""
+    first_residual = len(values)
+    point = []
+    for v in variables:
+        if v < first_residual:
+            point.append(float(values[v]))
+        else:
+            relation = relations[v - first_residual]
+            point.append(float(values[relation.total] - sum(values[p] for p in relation.parts)))
+    return np.array(point, dtype=np.float64)
+
+
+def _audit_cell(solver: highspy.Highs, column: int, pool: _Pool, need: float | None) -> Interval:
+    """The cell's exact [min, max], or with `need` a pooled range once it is wide enough."""
+    if need is not None and wide_enough(pool.interval(column).width, need):
+        return pool.interval(column)
+    upper, point = _bound(solver, column, highspy.ObjSense.kMaximize)
+    pool.add(point)
+    if need is not None and wide_enough(upper - float(pool.low[column]), need):
+        return Interval(float(pool.low[column]), upper)
+    lower, point = _bound(solver, column, highspy.ObjSense.kMinimize)
+    pool.add(point)
+    return Interval(lower, upper)
 
 
 def audit(
-    relations: Sequence[Relation], values: Sequence[int], suppressed: set[int]
+    relations: Sequence[Relation],
+    values: Sequence[int],
+    suppressed: set[int],
+    need: Mapping[int, float] | None = None,
 ) -> dict[int, Interval]:
-    """[min, max] of every suppressed cell given everything else (LP relaxation)."""
+    """[min, max] of every suppressed cell given everything else (LP relaxation).
+
+    With `need` (cell → the width it must reach) only those cells are audited, and a cell
+    whose values already differ by enough across the solutions found so far gets that range
+    (within its true interval) without a solve of its own: enough to tell pass from fail.
+    """
     rows: list[_Row] = []
     first_residual = len(values)
     for i, relation in enumerate(relations):
         if any(c in suppressed for c in relation.cells()):
             rows += _linear_rows(relation, first_residual + i, values, suppressed)
-    intervals = {c: Interval(0.0, INF) for c in suppressed}  # cells in no relation
+    targets = suppressed if need is None else suppressed & set(need)
+    intervals = {c: Interval(0.0, INF) for c in targets}  # cells in no relation
     for row_ids, variables in components([r.terms for r in rows]):
+        columns = [(j, v) for j, v in enumerate(variables) if v in targets]
+        if not columns:
+            continue
         solver = _model(variables, [rows[i] for i in row_ids])
-        for column, cell in enumerate(variables):
-            if cell >= first_residual:
-                continue
-            lower = _bound(solver, column, highspy.ObjSense.kMinimize)
-            upper = _bound(solver, column, highspy.ObjSense.kMaximize)
-            intervals[cell] = Interval(lower, upper)
+        truth = _truth(relations, values, variables)
+        pool = _Pool(truth.copy(), truth.copy())
+        for column, cell in columns:
+            intervals[cell] = _audit_cell(
+                solver, column, pool, None if need is None else need[cell]
+            )
     return intervals

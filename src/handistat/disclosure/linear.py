@@ -65,12 +65,13 @@ def components(rows: Sequence[Mapping[int, float]]) -> list[tuple[list[int], lis
     return [(r, sorted(c)) for r, c in sorted(groups.values(), key=lambda g: min(g[1]))]
 
 
-def _pivot_rows(matrix: NDArray[np.int64]) -> list[tuple[int, int]]:
-    """Reduce `matrix` in place to reduced row echelon form mod PRIME; (row, pivot column)."""
-    n_rows, n_cols = matrix.shape
+def _pivot_rows(matrix: NDArray[np.int64], n_pivot: int) -> list[tuple[int, int]]:
+    """Reduce `matrix` in place to reduced row echelon form mod PRIME over its first `n_pivot`
+    columns (the rest ride along); (row, pivot column)."""
+    n_rows = matrix.shape[0]
     pivots: list[tuple[int, int]] = []
     r = 0
-    for c in range(n_cols):
+    for c in range(n_pivot):
         if r == n_rows:
             break
         nonzero = np.flatnonzero(matrix[r:, c])
@@ -92,39 +93,68 @@ def _pivot_rows(matrix: NDArray[np.int64]) -> list[tuple[int, int]]:
     return pivots
 
 
-GroupCache = dict[tuple[tuple[int, ...], tuple[int, ...]], frozenset[int]]
+Certificate = Mapping[int, int]
+"""How a determined cell follows: relation index → multiplier (mod PRIME). The sum of the
+equalities times their multipliers holds, among the suppressed cells, that cell alone."""
+GroupCache = dict[tuple[tuple[int, ...], tuple[int, ...]], Mapping[int, Certificate]]
 
 
 def determined_groups(
     relations: Sequence[Relation], suppressed: set[int], cache: GroupCache | None = None
-) -> list[set[int]]:
+) -> list[dict[int, Certificate]]:
     """Per linked group of suppressed cells, those whose value follows exactly from the
-    published ones (groups with none are left out). A group met before with the same cells and
-    equalities is answered from `cache` (suppression adds one cell at a time)."""
+    published ones, each with its certificate (groups with none are left out). A group met
+    before with the same cells and equalities is answered from `cache` (suppression adds a
+    few cells at a time)."""
     rows, ids = _restricted(relations, suppressed)
     groups = []
     for row_ids, cells in components(rows):
         signature = (tuple(cells), tuple(ids[i] for i in row_ids))
         found = cache.get(signature) if cache is not None else None
         if found is None:
-            found = _determined_in(cells, [rows[i] for i in row_ids])
+            local = _determined_in(cells, [rows[i] for i in row_ids])
+            found = {
+                cell: {ids[row_ids[j]]: k for j, k in certificate.items()}
+                for cell, certificate in local.items()
+            }
             if cache is not None:
                 cache[signature] = found
         if found:
-            groups.append(set(found))
+            groups.append(dict(found))
     return groups
 
 
-def _determined_in(cells: Sequence[int], rows: Sequence[Mapping[int, int]]) -> frozenset[int]:
+def _determined_in(
+    cells: Sequence[int], rows: Sequence[Mapping[int, int]]
+) -> dict[int, dict[int, int]]:
+    """Determined cells → their certificate over `rows` (row position → multiplier): the
+    elimination carries an identity block that records which rows each reduced row mixes."""
     position = {cell: j for j, cell in enumerate(cells)}
-    matrix = np.zeros((len(rows), len(cells)), dtype=np.int64)
+    n = len(cells)
+    matrix = np.zeros((len(rows), n + len(rows)), dtype=np.int64)
     for i, row in enumerate(rows):
         for cell, coefficient in row.items():
             matrix[i, position[cell]] = coefficient % PRIME
-    pivots = _pivot_rows(matrix)
-    return frozenset(cells[c] for r, c in pivots if np.count_nonzero(matrix[r]) == 1)
+        matrix[i, n + i] = 1
+    found = {}
+    for r, c in _pivot_rows(matrix, n):
+        if np.count_nonzero(matrix[r, :n]) == 1:
+            mix = np.flatnonzero(matrix[r, n:])
+            found[cells[c]] = {int(j): int(matrix[r, n + j]) for j in mix}
+    return found
 
 
 def determined(relations: Sequence[Relation], suppressed: set[int]) -> set[int]:
     """The suppressed cells whose value follows exactly from the published ones."""
-    return set().union(*determined_groups(relations, suppressed))
+    return {cell for group in determined_groups(relations, suppressed) for cell in group}
+
+
+def breaking(relations: Sequence[Relation], certificate: Certificate) -> dict[int, int]:
+    """Cell → its coefficient in the certified sum; hiding a cell with a nonzero coefficient
+    makes that sum hold a second unknown, so it no longer gives the cell away."""
+    sums: dict[int, int] = {}
+    for i, multiplier in certificate.items():
+        relation = relations[i]
+        for cell, sign in ((relation.total, 1), *((p, -1) for p in relation.parts)):
+            sums[cell] = (sums.get(cell, 0) + sign * multiplier) % PRIME
+    return {cell: k for cell, k in sums.items() if k}

@@ -6,10 +6,12 @@ cells until the audit passes, in three rounds that repeat until nothing changes:
 
 1. every equality that holds a protected cell hides, besides it, cells worth at least p
    (so that one relation alone cannot pin it down to fewer than p values);
-2. Gaussian elimination over the joint relation matrix (`linear.determined`): a protected
-   cell the published cells determine exactly gets a further cell from one of its equalities;
-3. the LP audit (`audit.audit`): a primary narrowed below p, or any protected cell fixed,
-   gets a further cell from one of its relations.
+2. Gaussian elimination over the joint relation matrix (`linear.determined_groups`): a
+   protected cell the published cells determine exactly gets a further cell from the sum of
+   equalities that determines it (its certificate), so the cover breaks that derivation;
+3. the LP audit (`audit.audit`, pooled: pass or fail): a primary narrowed below p, or any
+   protected cell fixed, gets a further cell from one of its relations;
+4. the same LP audit over the inner cells of unit counts (`inner.inner_audit`).
 
 Cost prefers small inner cells and spares totals: candidates are ranked by whether the cell
 is the total of any relation, then its value, then its key, so the same input always gives the
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 from handistat.disclosure.audit import Interval, audit
 from handistat.disclosure.cells import CellSet
 from handistat.disclosure.inner import InnerResult
-from handistat.disclosure.linear import GroupCache, determined_groups
+from handistat.disclosure.linear import GroupCache, breaking, determined_groups
 from handistat.disclosure.relations import LINEAR, PERSONS, PERSONS_LOWER, RESIDUAL, Relation
 
 PRIMARY = "primær"
@@ -135,16 +137,25 @@ def _row_rule(problem: _Problem, hidden: set[int]) -> bool:
 
 
 def _linear_round(problem: _Problem, hidden: set[int]) -> bool:
-    """Round 2: per linked group with a determined protected cell, hide the cheapest cell of
-    an equality through which the group's determined cells are derived."""
+    """Round 2: a protected cell the published cells determine exactly gets the cheapest
+    published cell of the sum of equalities that gives it away (its certificate); one
+    elimination serves every such cell, skipping those the round's covers already break."""
     changed = False
     for group in determined_groups(problem.relations, hidden, problem.groups):
-        if not group & problem.protected:
-            continue
-        extra = problem.cover(sorted(group), hidden, LINEAR)
-        if extra is not None:
-            hidden.add(extra)
-            changed = True
+        added: list[int] = []
+        for cell in sorted(set(group) & problem.protected, key=problem.rank.__getitem__):
+            coefficients = breaking(problem.relations, group[cell])
+            if any(c in coefficients for c in added):
+                continue
+            found = sorted(
+                (c for c in coefficients if c not in hidden and c not in problem.constants),
+                key=problem.rank.__getitem__,
+            )
+            extra = found[0] if found else problem.cover([cell], hidden, LINEAR)
+            if extra is not None:
+                hidden.add(extra)
+                added.append(extra)
+                changed = True
     return changed
 
 
@@ -159,17 +170,20 @@ def failures(problem: _Problem, intervals: dict[int, Interval]) -> list[int]:
     return bad
 
 
-def _audit_round(problem: _Problem, hidden: set[int]) -> tuple[bool, dict[int, Interval]]:
-    intervals = audit(problem.relations, problem.cells.values, hidden)
+def _audit_round(problem: _Problem, hidden: set[int]) -> bool:
+    """Round 3: the LP audit of the protected cells (pooled: pass or fail, not exact ranges)."""
+    need = {c: n for c, n in _needs(problem, hidden).items() if c in problem.protected}
+    intervals = audit(problem.relations, problem.cells.values, hidden, need)
     changed = False
-    bad = failures(problem, intervals)
-    narrow = [c for c, i in intervals.items() if i.width < problem.params.p]
-    for cell in bad:
-        extra = problem.cover([cell], hidden, ALL_KINDS) or problem.cover(narrow, hidden, ALL_KINDS)
+    for cell in failures(problem, intervals):
+        around = {c for i in problem.by_cell.get(cell, []) for c in problem.relations[i].cells()}
+        extra = problem.cover([cell], hidden, ALL_KINDS) or problem.cover(
+            sorted(around & hidden), hidden, ALL_KINDS
+        )
         if extra is not None:
             hidden.add(extra)
             changed = True
-    return changed, intervals
+    return changed
 
 
 InnerAudit = Callable[[set[int], Mapping[int, float]], "InnerResult"]
@@ -182,9 +196,7 @@ def _needs(problem: _Problem, hidden: set[int]) -> dict[int, float]:
     return {c: (p if 0 < problem.cells.values[c] < k else 0) for c in hidden}
 
 
-def _inner_round(
-    problem: _Problem, hidden: set[int], inner: InnerAudit
-) -> tuple[bool, dict[int, Interval]]:
+def _inner_round(problem: _Problem, hidden: set[int], inner: InnerAudit) -> bool:
     """Round 4: the same top-up where the inner cells narrow a protected cell further."""
     result = inner(hidden, _needs(problem, hidden))
     changed = False
@@ -195,15 +207,35 @@ def _inner_round(
         if extra is not None and extra not in hidden:
             hidden.add(extra)
             changed = True
-    return changed, result.intervals
+    return changed
 
 
-def _release_determined(problem: _Problem, hidden: set[int], *audits: dict[int, Interval]) -> None:
+def _release_determined(
+    problem: _Problem, hidden: set[int], *audits: Mapping[int, Interval]
+) -> set[int]:
     """Publish secondary cells whose value is already fixed: hiding them protects nothing."""
-    for intervals in audits:
-        for cell, interval in intervals.items():
-            if cell not in problem.protected and interval.width <= 0:
-                hidden.discard(cell)
+    released = {
+        cell
+        for intervals in audits
+        for cell, interval in intervals.items()
+        if cell in hidden and cell not in problem.protected and interval.width <= 0
+    }
+    hidden -= released
+    return released
+
+
+def _top_up(problem: _Problem, hidden: set[int], inner: InnerAudit | None, rounds: int) -> int:
+    """Rounds 1-4 until nothing changes; the number of rounds run so far."""
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        if _row_rule(problem, hidden) | _linear_round(problem, hidden):
+            continue
+        changed = _audit_round(problem, hidden)
+        if not changed and inner is not None:
+            changed = _inner_round(problem, hidden, inner)
+        if not changed:
+            break
+    return rounds
 
 
 def protect(
@@ -214,7 +246,12 @@ def protect(
     constants: Iterable[int] = (),
     inner: InnerAudit | None = None,
 ) -> Pattern:
-    """The suppression pattern: primaries, `forced` cells (excluded), and secondaries."""
+    """The suppression pattern: primaries, `forced` cells (excluded), and secondaries.
+
+    Secondary cells the full audit finds fixed are published (and never cover again); what
+    they tell the other audit model is what an attacker knew already, so the rounds run again
+    with it until nothing more is released.
+    """
     known = set(constants)
     first = primary(cells, params)
     must = set(forced)
@@ -222,22 +259,17 @@ def protect(
     problem = _Problem(cells, relations, params, protected, known)
     hidden = set(protected)
     rounds = 0
-    intervals: dict[int, Interval] = {}
-    inner_intervals: dict[int, Interval] = {}
-    while rounds < MAX_ROUNDS:
-        rounds += 1
-        if _row_rule(problem, hidden) | _linear_round(problem, hidden):
-            continue
-        changed, intervals = _audit_round(problem, hidden)
-        if not changed and inner is not None:
-            changed, inner_intervals = _inner_round(problem, hidden, inner)
-        if not changed:
+    while True:
+        rounds = _top_up(problem, hidden, inner, rounds)
+        intervals = audit(relations, cells.values, hidden)
+        inner_intervals = inner(hidden, _needs(problem, hidden)).intervals if inner else {}
+        released = _release_determined(problem, hidden, intervals, inner_intervals)
+        if not released or rounds >= MAX_ROUNDS:
             break
-    _release_determined(problem, hidden, intervals, inner_intervals)
+        problem.constants |= released
     pattern = Pattern(known=(first | must) & known, rounds=rounds)
     for cell in sorted(hidden):
         pattern.status[cell] = PRIMARY if cell in first else EXCLUDED if cell in must else SECONDARY
-    pattern.intervals = audit(relations, cells.values, hidden)
-    if inner is not None:
-        pattern.inner = inner(hidden, _needs(problem, hidden)).intervals
+    pattern.intervals = {c: i for c, i in intervals.items() if c in hidden}
+    pattern.inner = {c: i for c, i in inner_intervals.items() if c in hidden}
     return pattern
