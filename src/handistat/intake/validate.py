@@ -188,6 +188,9 @@ def _keys_unique(fmt: DeliveryFormat, good: pa.Table | None) -> bool:
     """Whether no key repeats among the accepted rows of a one-batch delivery."""
     if good is None or good.num_rows < 2:
         return True
+    if good.num_rows <= 10_000:  # a Python set is ~100x cheaper than Arrow's group_by here
+        columns = [good[name].to_pylist() for name in fmt.unique_key]
+        return bool(len(set(zip(*columns, strict=True))) == good.num_rows)
     keys = good.select(list(fmt.unique_key))
     return bool(keys.group_by(list(fmt.unique_key)).aggregate([]).num_rows == good.num_rows)
 
