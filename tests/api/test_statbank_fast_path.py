@@ -8,6 +8,7 @@ import time
 
 from starlette.routing import Router
 from tests.api.statbank_fixture import Published, published
+from tests.release.scenario import local
 
 from handistat.api import statbank
 from handistat.api.cache import Recent
@@ -68,3 +69,19 @@ def test_recent_forgets_after_its_time_and_when_full() -> None:
     recent.put("b", "y")
     recent.put("c", "z")  # full: starts over
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (None, None, "z")
+
+
+def test_a_repeat_across_eight_oclock_shows_the_new_release(published: Published) -> None:
+    """R-PUB-2 with the repeat path: the same request at 07:59 and, at once, at 08:00 (the
+    second release's time) answers the old and then the new figures."""
+    client = published.client
+    url = "/v1/data/HANDBU01/CSV?indsatser=110&tid=*&valuePresentation=code"
+    published.clock.at = local("2026-09-30T07:59")
+    try:
+        before = client.get(url).text
+        assert client.get(url).text == before  # a repeat: from `Recent`
+        published.clock.at = local("2026-09-30T08:00")
+        after = client.get(url).text
+    finally:
+        published.clock.at = local("2026-10-01T12:00")
+    assert "110;2025;" not in before and "110;2025;" in after

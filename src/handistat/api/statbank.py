@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from handistat.api.cache import Cached, Recent, ResponseCache
 from handistat.dissemination import metadata, output
-from handistat.dissemination.access import view_for
+from handistat.dissemination.access import release_service, view_for
 from handistat.dissemination.errors import (
     REQUEST_LIMIT,
     REQUEST_MISSING,
@@ -110,9 +110,8 @@ def _respond(
 
 
 RECENT_SECONDS = 1.0
-"""How long a public request's resolution (ETag, view) is reused on the event loop. The
-release list itself is cached for 2 s (`ReleaseService.releases`); a release that becomes
-public is therefore served at most 3 s after its time, never before it."""
+"""How long a public request's resolution (ETag, view) is kept for reuse on the event loop.
+It is reused only while the public view is still the same (`_still_public`)."""
 
 
 def _public_key(request: Request, params: Params) -> str | None:
@@ -132,14 +131,28 @@ def _recent(request: Request) -> Recent[tuple[str, VintageView]]:
     return recent
 
 
+def _still_public(request: Request, view: VintageView) -> bool:
+    """Whether `view` is what `view_for` would return now (R-PUB-2): the same releases are
+    public at the app's clock. Judged from the release list already in memory; when that
+    has to be read again, False (the worker thread reads it)."""
+    releases = release_service(request).cached_releases()
+    if releases is None:
+        return False
+    now = request.app.state.app.clock()
+    return view.key == tuple(r.id for r in releases if r.is_public(now))
+
+
 def _recent_answer(request: Request, params: Params) -> Response | None:
-    """The answer to a public request resolved less than `RECENT_SECONDS` ago whose body is
-    still cached, made without blocking (no database, no thread); else None."""
+    """The answer to a public request resolved less than `RECENT_SECONDS` ago, whose view is
+    still the public one and whose body is still cached, made without blocking (no
+    database, no thread); else None."""
     key = _public_key(request, params)
     resolved = _recent(request).get(key) if key is not None else None
     if resolved is None:
         return None
     etag, view = resolved
+    if not _still_public(request, view):
+        return None
     found = _cache(request).get(etag)
     if found is None:
         return None

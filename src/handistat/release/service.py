@@ -80,6 +80,14 @@ class ReleaseService:
         self._rows = (time.monotonic(), found)
         return found
 
+    def cached_releases(self) -> tuple[Release, ...] | None:
+        """`releases()` when it can answer without the database, else None (the Statbank
+        API's event loop must not wait for it, R-PERF-4)."""
+        cached = self._rows
+        if cached is not None and time.monotonic() - cached[0] < ROWS_TTL_SECONDS:
+            return cached[1]
+        return None
+
     def get(self, release_id: str) -> Release:
         for release in self.releases():
             if release.id == release_id.strip().lower():
