@@ -22,6 +22,8 @@ from tests.browser.public_site import public_site
 
 from handistat.accounts.resolve import accounts
 from handistat.api.deps import Role
+from handistat.approval.models import ApprovalReport
+from handistat.approval.workflow import Workflow
 
 pytestmark = MARKS
 ROOT = Path(__file__).parents[2]
@@ -55,6 +57,7 @@ PORTAL = (
     "/portal/indberetninger",
     "/portal/indberetning",
     "/portal/godkendelser",
+    "/portal/rapporter/cpr-fejl",
 )
 STAFF_PAGES = (
     "/personale",
@@ -67,7 +70,13 @@ STAFF_PAGES = (
     "/personale/udgivelser",
     "/personale/udgivelser/handbu-2025-1",
     "/personale/brugere",
+    "/personale/samarbejder",
+    "/personale/rapporter/cpr-fejl",
+    "/personale/godkendelser/send?statistik=handbu&aar=2025",
 )
+REPORTS: list[int] = []
+"""Municipality 101's approval reports (HANDBU 2025 and a GENBRUG month, with their charts),
+sent by the `base_url` fixture; their pages are audited for the caseworker and for staff."""
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +96,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     users = accounts(application)
     users.add_user(OFFICER, Role.SAGSBEHANDLER, ["101"], PASSWORD, "test")
     users.add_user(STAFF, Role.PERSONALE, [], PASSWORD, "test")
+    workflow = Workflow(application)
+    workflow.send("handbu", 2025, "test")
+    workflow.send("genbrug", 2024, "test")
+    with application.catalogue.session() as s:
+        found = s.query(ApprovalReport).filter_by(kommune="101").order_by(ApprovalReport.id)
+        REPORTS[:] = [r.id for r in found][:2]
     with serve(application) as url:
         yield url
 
@@ -144,14 +159,17 @@ def test_public_pages(browser: Any, base_url: str, axe_source: str) -> None:
 
 def test_portal_pages(browser: Any, base_url: str, axe_source: str) -> None:
     context = logged_in(browser, base_url, OFFICER)
-    problems = audit(context, base_url, PORTAL, axe_source, reflow=False)
+    reports = tuple(f"/portal/godkendelser/{r}" for r in REPORTS)
+    assert len(reports) == 2
+    problems = audit(context, base_url, PORTAL + reports, axe_source, reflow=False)
     assert not problems, "\n".join(problems)
     context.close()
 
 
 def test_staff_pages(browser: Any, base_url: str, axe_source: str) -> None:
     context = logged_in(browser, base_url, STAFF)
-    problems = audit(context, base_url, STAFF_PAGES, axe_source, reflow=False)
+    reports = tuple(f"/personale/godkendelser/{r}" for r in REPORTS)
+    problems = audit(context, base_url, STAFF_PAGES + reports, axe_source, reflow=False)
     assert not problems, "\n".join(problems)
     context.close()
 
@@ -190,7 +208,9 @@ def test_api_docs_page(browser: Any, base_url: str, axe_source: str) -> None:
 
 def test_portal_and_staff_pages_reflow_at_320_px(browser: Any, base_url: str) -> None:
     problems = []
-    for email, paths in ((OFFICER, PORTAL), (STAFF, STAFF_PAGES)):
+    portal = PORTAL + tuple(f"/portal/godkendelser/{r}" for r in REPORTS)
+    staff = STAFF_PAGES + tuple(f"/personale/godkendelser/{r}" for r in REPORTS)
+    for email, paths in ((OFFICER, portal), (STAFF, staff)):
         context = logged_in(browser, base_url, email)
         page = context.new_page()
         page.set_viewport_size({"width": 320, "height": 900})
