@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
@@ -101,11 +100,12 @@ class SparkRunner:
             self.view(name, self.spark.createDataFrame(table))
 
     def view(self, name: str, frame: DataFrame, *, persist: bool = False) -> None:
-        """`frame` under `name`; `persist` materialises it now, as DuckDB does a table."""
+        """`frame` under `name`; `persist` materialises it now, as DuckDB does a table, and
+        cuts its lineage (a local checkpoint): later steps plan from the stored rows, not from
+        every step before (the pairing rounds of R-IN-8 ran out of heap without it)."""
         if persist:
-            frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
+            frame = frame.localCheckpoint(eager=True)
             self._persisted.append(frame)
-            frame.count()
         frame.createOrReplaceTempView(name)
         self._views.add(name)
 

@@ -45,13 +45,13 @@ WHERE s.kommune IS NULL OR l.udleveringsdato < s.dato""",
     )
 
 
-PAIRING_ROUNDS = 2
+PAIRING_ROUNDS = 6
 """Rounds of one-to-one pairing (R-IN-8). Each round takes every pair that is the best free
-choice of both its loans, so one round pairs every group where the closest pairs do not
-compete and two rounds cover one level of competition (e.g. a1, a2 identical and b1 newer).
-More rounds are exact for larger groups on DuckDB, but Spark keeps the whole lineage of the
-persisted views and runs out of memory from the third round on (a known limit; see
-docs/methodology.md); groups needing more rounds leave their remaining copies unpaired."""
+choice of both its loans (exactly the pairs greedy pairing takes next), at least one in every
+group of competing loans, so the result is the greedy one whenever no group holds more than
+six loans on one side (copies of one device lent to one person within the window). Spark cuts
+the lineage after every step (`SparkRunner.view`), so the rounds cost the same on both
+engines."""
 
 
 def candidates_sql(days: int) -> Step:
