@@ -419,9 +419,10 @@ def serve(
         )
         return
     # Several processes share the socket; each builds its app from the same settings (the
-    # environment). The stores were migrated above, once; register reads are snapshots.
+    # environment, docs/drift.md §4). The stores were migrated above, once; register reads
+    # are snapshots.
     uvicorn.run(
-        "handistat.api.app:from_environment",
+        "handistat.ops.server:create",
         factory=True,
         workers=workers,
         host=host,

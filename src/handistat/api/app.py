@@ -88,9 +88,3 @@ def create_app(application: App) -> FastAPI:
         return {"status": "ok"}
 
     return api
-
-
-def from_environment() -> FastAPI:
-    """The app of one `handistat serve --workers N` worker process: settings from the
-    environment, as the parent read them (it has already migrated the stores)."""
-    return create_app(App.load())
