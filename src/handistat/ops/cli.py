@@ -33,4 +33,3 @@ def restore(
         summary = backups.restore(application, directory, alone=only_us)
     rows = sum(summary["rows"].values())
     out.print(f"gendannet fra {directory}: {summary['files']} filer, {rows} rækker")
-
