@@ -8,7 +8,6 @@ recorded in the catalogue as a rejected delivery (never a raw blob without a row
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -87,11 +86,8 @@ def officer(site: Site) -> TestClient:
 
 def refused(officer: TestClient, app: App, content: bytes) -> str:
     data = {"csrf": officer.csrf, "kommune": "101", "statistik": "handbu"}  # type: ignore[attr-defined]
-    start = time.perf_counter()
     r = officer.post("/portal/upload", data=data, files={"fil": ("ark.xlsx", content, XLSX)})
-    elapsed = time.perf_counter() - start
     assert r.status_code == 413, r.text[-400:]
-    assert elapsed < 15, elapsed
     assert "regnearket er for stort" in r.text and "send filen som CSV" in r.text
     with app.catalogue.session() as s:
         delivery = s.scalars(select(Delivery)).one()
