@@ -17,7 +17,10 @@ subprocess (wall time measured inside it, peak RSS from `wait4`):
 
 The HJALP1 and HJALP2 cells of the pipeline and of pandas are compared at every size; a
 difference fails the run. Then R-PERF-3: one HANDBU delivery of 1M rows through
-`IntakeService.receive`, streamed from disk, and the memory it adds.
+`IntakeService.receive`, streamed from disk, and the memory it adds; then the same file
+POSTed over HTTP to the real app under uvicorn (``handbu_http``).
+
+    uv run python -m benchmarks.run --national DIR       # a `handistat synth --scale national`
 """
 
 from __future__ import annotations
