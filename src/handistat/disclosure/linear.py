@@ -80,14 +80,15 @@ def _pivot_rows(matrix: NDArray[np.int64], n_pivot: int) -> list[tuple[int, int]
         p = r + int(nonzero[0])
         if p != r:
             matrix[[r, p]] = matrix[[p, r]]
+        # row r is zero left of c (earlier pivots eliminated, skipped columns empty below)
         inverse = pow(int(matrix[r, c]), PRIME - 2, PRIME)
-        matrix[r] = (matrix[r] * inverse) % PRIME
+        matrix[r, c:] = (matrix[r, c:] * inverse) % PRIME
         column = matrix[:, c].copy()
         column[r] = 0
         others = np.flatnonzero(column)
         if others.size:
-            update = (column[others, None] * matrix[r]) % PRIME
-            matrix[others] = (matrix[others] - update) % PRIME
+            update = (column[others, None] * matrix[r, c:]) % PRIME
+            matrix[others, c:] = (matrix[others, c:] - update) % PRIME
         pivots.append((r, c))
         r += 1
     return pivots
