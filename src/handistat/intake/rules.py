@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handistat.register.sql import quote_literal
+from handistat.register.sql import checked_date_sql, quote_literal
 
 
 class Kind(StrEnum):
@@ -152,16 +152,7 @@ def _cpr_birth_sql(name: str) -> str:
     parts computed once. That function inlines each part up to 30 times, which cost ~25 ms
     of planning per delivery; `tests/intake/test_validation_sql.py` keeps the two equal."""
     year, month, day = f"y_{name}", f"mm_{name}", f"dd_{name}"
-    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
-    days_in_month = (
-        f"CASE WHEN {month} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 "
-        f"WHEN {month} IN (4, 6, 9, 11) THEN 30 "
-        f"WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 0 END"
-    )
-    return (
-        f"CASE WHEN {day} BETWEEN 1 AND {days_in_month} "
-        f"THEN MAKE_DATE({year}, {month}, {day}) END AS b_{name}"
-    )
+    return f"{checked_date_sql(year, month, day)} AS b_{name}"
 
 
 def _normalised_sql(rule: ColumnRule) -> str:

@@ -13,6 +13,8 @@ import re
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
+from handistat.register.sql import checked_date_sql
+
 _FORM = re.compile(r"\d{6}-?\d{4}")
 
 
@@ -55,12 +57,4 @@ def cpr_birth_date_sql(digits: str) -> str:
         f"WHEN {d7} IN ('4', '9') THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
         f"WHEN {yy} <= 57 THEN 2000 + {yy} ELSE 1800 + {yy} END)"
     )
-    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
-    days_in_month = (
-        f"CASE WHEN {month} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 "
-        f"WHEN {month} IN (4, 6, 9, 11) THEN 30 "
-        f"WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 0 END"
-    )
-    return (
-        f"CASE WHEN {day} BETWEEN 1 AND {days_in_month} THEN MAKE_DATE({year}, {month}, {day}) END"
-    )
+    return checked_date_sql(year, month, day)
