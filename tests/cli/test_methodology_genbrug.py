@@ -38,6 +38,28 @@ def test_system_switch_pairs_one_to_one(tmp_path: Path) -> None:
     assert table_cells(tmp_path, "HJALP1", 2023)[("101",)] == "2"
 
 
+def test_four_identical_copies_a_side_pair_completely(tmp_path: Path) -> None:
+    # R-IN-8: four identical old loans (a0-a3) and four identical new copies (b0-b3), all on
+    # 2023-01-10. Greedy by (distance, old id, new id): a0-b0, a1-b1, a2-b2, a3-b3; the four
+    # new loans remain. Two pairing rounds paired only two (six loans counted).
+    init_with_population(tmp_path, [f"{P1};K;1950-01-01;"], hmi=HMI)
+    run(tmp_path, "systemskifte", "--kommune", "101", "--fra", "A", "--til", "B", "--dato",
+        "2023-06-01")  # fmt: skip
+    old = [f"101;101;a{i};1001;{P1};;2023-01-10;" for i in range(4)]
+    new = [f"101;101;b{i};1001;{P1};;2023-01-10;" for i in range(4)]
+    deliver_genbrug(tmp_path, "101", "A", "2023-05-31", old)
+    deliver_genbrug(tmp_path, "101", "B", "2023-07-01", new)
+    run(tmp_path, "process", "genbrug")
+    pairs = report_rows(tmp_path, "genbrug-dubletter")
+    assert sorted((p["gammel_udlaan_id"], p["ny_udlaan_id"]) for p in pairs) == [
+        ("a0", "b0"),
+        ("a1", "b1"),
+        ("a2", "b2"),
+        ("a3", "b3"),
+    ]
+    assert table_cells(tmp_path, "HJALP1", 2023)[("101",)] == "4"
+
+
 def test_closest_dates_pair_first(tmp_path: Path) -> None:
     # R-IN-8: old a3 (Feb 1) and a4 (Feb 5); new b2 (Feb 4) and b3 (Feb 2). Closest first:
     # a3-b3 (1 day), a4-b2 (1 day); nothing left over, two loans.
