@@ -250,21 +250,27 @@ WHERE r.fejlkode IS NULL {keep}""",
 
 
 def cleaning_report_sql() -> Step:
-    """R-GB-2/R-GB-3: removed loans per municipality and reason, and kept unknown devices."""
+    """R-GB-2/R-GB-3: removed loans per municipality and reason, and kept unknown devices.
+
+    Whether an unknown device was kept is a join, not a correlated EXISTS grouped on: Spark
+    cannot group on a subquery over the outer row (R-PERF-6)."""
     return Step(
         "genbrug_rensning",
         """
 SELECT indberetningskommune AS kommune, fejlkode, 'fjernet' AS handling, COUNT(*) AS antal
 FROM genbrug_renset WHERE fejlkode IS NOT NULL GROUP BY indberetningskommune, fejlkode
 UNION ALL
-SELECT r.indberetningskommune, 'UKENDT_HMI',
-  CASE WHEN EXISTS (SELECT 1 FROM genbrug_udlaan AS u WHERE u.delivery_id = r.delivery_id
-                    AND u.udlaan_id = r.udlaan_id) THEN 'beholdt' ELSE 'fjernet' END,
-  COUNT(*)
-FROM genbrug_renset AS r
-WHERE r.fejlkode IS NULL
-  AND NOT EXISTS (SELECT 1 FROM hmi_katalog AS k WHERE k.hmi_nummer = r.hmi_nummer)
-GROUP BY 1, 2, 3""",
+SELECT kommune, 'UKENDT_HMI', handling, COUNT(*)
+FROM (
+  SELECT r.indberetningskommune AS kommune,
+    CASE WHEN u.udlaan_id IS NULL THEN 'fjernet' ELSE 'beholdt' END AS handling
+  FROM genbrug_renset AS r
+  LEFT JOIN (SELECT DISTINCT delivery_id, udlaan_id FROM genbrug_udlaan) AS u
+    ON u.delivery_id = r.delivery_id AND u.udlaan_id = r.udlaan_id
+  WHERE r.fejlkode IS NULL
+    AND NOT EXISTS (SELECT 1 FROM hmi_katalog AS k WHERE k.hmi_nummer = r.hmi_nummer)
+) AS unknown_devices
+GROUP BY kommune, handling""",
     )
 
 
