@@ -237,6 +237,22 @@ def pandas_reference(world: Path, work: Path, profile: bool) -> dict[str, Any]:
     return found
 
 
+def _intake_result(
+    result: dict[str, Any], report: dict[str, Any], world: Path, before: int
+) -> dict[str, Any]:
+    """A timed intake's figures: rows, bytes and the growth of peak RSS during it."""
+    peak = _proc_status("VmHWM")
+    return {
+        **result,
+        "rows_total": report.get("rows_total"),
+        "rows_accepted": report.get("rows_accepted"),
+        "bytes": world.stat().st_size,
+        "rss_before_mib": before / 1024,
+        "peak_rss_mib": peak / 1024,
+        "growth_mib": (peak - before) / 1024,
+    }
+
+
 @stage("handbu_intake")
 def handbu_intake(world: Path, work: Path, profile: bool) -> dict[str, Any]:
     """R-PERF-3: one large HANDBU delivery through `IntakeService.receive`, streamed; the
@@ -258,17 +274,7 @@ def handbu_intake(world: Path, work: Path, profile: bool) -> dict[str, Any]:
         report = app.intake.receive(HANDBU_POLICY, read_chunks(world), sender)
     except DeliveryRejected as exc:
         report = exc.details.get("report", {})
-    result = clock.read()
-    peak = _proc_status("VmHWM")
-    return {
-        **result,
-        "rows_total": report.get("rows_total"),
-        "rows_accepted": report.get("rows_accepted"),
-        "bytes": world.stat().st_size,
-        "rss_before_mib": before / 1024,
-        "peak_rss_mib": peak / 1024,
-        "growth_mib": (peak - before) / 1024,
-    }
+    return _intake_result(clock.read(), report, world, before)
 
 
 @stage("handbu_http")
@@ -317,20 +323,10 @@ def handbu_http(world: Path, work: Path, profile: bool) -> dict[str, Any]:
     before = _reset_peak()
     clock = Clock()
     report = post(_file_chunks(world))
-    result = clock.read()
-    peak = _proc_status("VmHWM")
+    result = _intake_result(clock.read(), report, world, before)
     server.should_exit = True
     thread.join(timeout=10)
-    return {
-        **result,
-        "http_status": report.get("status"),
-        "rows_total": report.get("rows_total"),
-        "rows_accepted": report.get("rows_accepted"),
-        "bytes": world.stat().st_size,
-        "rss_before_mib": before / 1024,
-        "peak_rss_mib": peak / 1024,
-        "growth_mib": (peak - before) / 1024,
-    }
+    return {**result, "http_status": report.get("status")}
 
 
 def _file_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
