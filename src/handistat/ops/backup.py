@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, inspect, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, create_engine, delete, insert, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
 
 from handistat.errors import Conflict, UsageError
 from handistat.stores.catalogue import Base, Catalogue, Delivery
@@ -83,24 +84,50 @@ def _copy_rows(source: Connection, target: Connection, tables: list[Table]) -> d
 def _snapshot_catalogue(
     catalogue: Catalogue, out: Path
 ) -> tuple[dict[str, int], set[str], set[str]]:
-    """Copy every row in one read transaction; returns counts, blob hashes and release ids."""
+    """Copy every row as of one moment; returns counts, blob hashes and release ids.
+
+    PostgreSQL reads in one REPEATABLE READ transaction. SQLite would not hold a snapshot
+    across the SELECTs (pysqlite begins no transaction for reads: CI saw an audit row of a
+    delivery that was not copied), so its file is first frozen with SQLite's backup API,
+    which copies one consistent state, and the rows are read from that."""
     copy = Catalogue(f"sqlite:///{out}")
     copy.migrate()
     tables = _tables(catalogue)
     from handistat.release.models import ReleaseRow
 
-    source = catalogue.engine.connect()
+    frozen = out.with_name(f"{out.name}.frozen")
+    engine = (
+        _frozen_sqlite(catalogue, frozen) if catalogue.engine.dialect.name == "sqlite" else None
+    )
+    source = (engine or catalogue.engine).connect()
     if catalogue.engine.dialect.name == "postgresql":
         source = source.execution_options(isolation_level="REPEATABLE READ")
     try:
         with source.begin(), copy.engine.begin() as target:
             counts = _copy_rows(source, target, tables)
-            blobs = set(source.scalars(select(Delivery.sha256)))
-            releases = set(source.scalars(select(ReleaseRow.id)))
+            blobs = set(target.scalars(select(Delivery.sha256)))
+            releases = set(target.scalars(select(ReleaseRow.id)))
     finally:
         source.close()
         copy.dispose()
+        if engine is not None:
+            engine.dispose()
+        frozen.unlink(missing_ok=True)
     return counts, blobs, releases
+
+
+def _frozen_sqlite(catalogue: Catalogue, frozen: Path) -> Engine:
+    """A consistent copy of a SQLite catalogue (the backup API) and an engine on it."""
+    raw = catalogue.engine.raw_connection()
+    try:
+        target = sqlite3.connect(frozen)
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    return create_engine(f"sqlite:///{frozen}")
 
 
 def backup(app: Any, directory: Path) -> dict[str, Any]:
