@@ -2,7 +2,7 @@
 stored report and log line goes through `mask_cpr`.
 
 A CPR-shaped value is ten ASCII digits as a date `DDMMYY` and a serial `SSSS`, written however
-people write them: `2610166478`, `261016-6478`, `261016 6478`, `26.10.16-6478`,
+people write them (made-up examples): `2610166478`, `261016-6478`, `261016 6478`, `26.10.16-6478`,
 `26-10-16 6478`, with an en or em dash, a non-breaking space, or URL-encoded (`%20`, `+`,
 `%E2%80%93`). It becomes `DDMMYY-****`. The date is not checked: an invalid CPR is masked too.
 """
