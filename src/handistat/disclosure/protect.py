@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from handistat.disclosure.audit import wide_enough
 from handistat.disclosure.cells import CellSet, collect, table_cells
 from handistat.disclosure.inner import InnerResult, inner_audit
 from handistat.disclosure.relations import Relation, derive
@@ -173,7 +174,7 @@ def failures_of(pattern: Pattern, cells: CellSet, params: Parameters) -> list[in
             if interval is None or (status == EXCLUDED and cells.values[cell] == 0):
                 continue
             need = params.p if status == PRIMARY else 0
-            if interval.width <= 0 or interval.width < need:
+            if not wide_enough(interval.width, need):
                 bad.add(cell)
     return sorted(bad)
 

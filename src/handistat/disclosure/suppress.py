@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from handistat.disclosure.audit import Interval, audit
+from handistat.disclosure.audit import Interval, audit, wide_enough
 from handistat.disclosure.cells import CellSet
 from handistat.disclosure.inner import InnerResult
 from handistat.disclosure.linear import GroupCache, breaking, determined_groups
@@ -165,7 +165,7 @@ def failures(problem: _Problem, intervals: dict[int, Interval]) -> list[int]:
         if cell not in problem.protected:
             continue
         need = problem.params.p if 0 < problem.cells.values[cell] < problem.params.k else 0
-        if interval.width <= 0 or interval.width < need:
+        if not wide_enough(interval.width, need):
             bad.append(cell)
     return bad
 
