@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from stdnum.dk import cpr as stdnum_cpr
@@ -16,8 +18,13 @@ from stdnum.exceptions import ValidationError
 from handistat.synth.config import TODAY
 
 
+@lru_cache(maxsize=1 << 20)
 def normalise_cpr(text: str) -> str | None:
-    """``DDMMYYSSSS`` or ``DDMMYY-SSSS`` with a real, not future date → 10 digits (R-CPR-2)."""
+    """``DDMMYYSSSS`` or ``DDMMYY-SSSS`` with a real, not future date → 10 digits (R-CPR-2).
+
+    Cached: a recipient's CPR comes back in each of their loans and in each pass over the
+    loads (8.6M national rows, 0.7M distinct CPRs; issue 15.3).
+    """
     value = text.strip()
     if len(value) == 11 and value[6] == "-":
         value = value[:6] + value[7:]
@@ -42,7 +49,23 @@ def read_csv(path: Path) -> Iterator[dict[str, str]]:
         reader = csv.reader(handle, delimiter=";")
         header = [h.strip().lower() for h in next(reader)]
         for values in reader:
-            yield dict(zip(header, (v.strip() for v in values), strict=True))
+            yield dict(zip(header, map(str.strip, values), strict=True))
+
+
+def read_columns(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    """The trimmed values of ``columns`` (two or more, lower case) of each row of a ``;`` CSV.
+
+    As :func:`read_csv` without a dict per row (the GENBRUG truth reads 8.6M national rows
+    twice); a row of the wrong width is a ValueError there and here.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = [h.strip().lower() for h in next(reader)]
+        pick = operator.itemgetter(*(header.index(c) for c in columns))
+        for values in reader:
+            if len(values) != len(header):
+                raise ValueError(f"{path.name}: {len(values)} values, {len(header)} columns")
+            yield tuple(map(str.strip, pick(values)))
 
 
 @dataclass(frozen=True)

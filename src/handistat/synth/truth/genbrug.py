@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handistat.synth import refdata
-from handistat.synth.truth.common import Person, normalise_cpr, parse_date, read_csv
+from handistat.synth.truth.common import (
+    Person,
+    normalise_cpr,
+    parse_date,
+    read_columns,
+    read_csv,
+)
 
 PERIOD_START = dt.date(2022, 7, 1)
 MATCH_DAYS = 3
@@ -80,13 +86,18 @@ def read_switches(path: Path) -> dict[str, Switch]:
     return switches
 
 
+_LOAD_COLUMNS = ("indberetningskommune", "betalingskommune", "udlaan_id", "hmi_nummer", "cpr",
+                 "paragraf", "udleveringsdato", "indleveringsdato")  # fmt: skip
+
+
 def read_load(load: LoadFile) -> Iterator[LoanRow]:
-    for r in read_csv(load.path):
-        ud = parse_date(r["udleveringsdato"])
-        assert ud is not None
-        yield LoanRow(load.kildesystem, r["indberetningskommune"], r["betalingskommune"],
-                      r["udlaan_id"], r["hmi_nummer"], r["cpr"], r["paragraf"], ud,
-                      parse_date(r["indleveringsdato"]))  # fmt: skip
+    for kommune, betaler, udlaan_id, hmi, cpr, paragraf, ud, ind in read_columns(
+        load.path, _LOAD_COLUMNS
+    ):
+        udleveret = parse_date(ud)
+        assert udleveret is not None
+        yield LoanRow(load.kildesystem, kommune, betaler, udlaan_id, hmi, cpr, paragraf,
+                      udleveret, parse_date(ind))  # fmt: skip
 
 
 def cpr_key(text: str) -> str:

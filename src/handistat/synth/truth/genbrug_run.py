@@ -18,6 +18,7 @@ from handistat.synth.truth.common import (
     TableSpec,
     compute_cells,
     normalise_cpr,
+    read_columns,
     read_csv,
     read_persons,
     residences,
@@ -30,6 +31,7 @@ from handistat.synth.truth.genbrug import (
     active,
     alerams,
     cleaning_reason,
+    current_loads,
     current_rows,
     loan_end,
     read_switches,
@@ -62,16 +64,22 @@ class _Counts:
         self.kept: Counter[str] = Counter()
 
 
-def _wanted(folder: Path, switches: dict[str, Switch]) -> tuple[set[str], set[str]]:
-    """First pass: the valid CPRs of all current rows, and those reported by a collaboration."""
+def _wanted(folder: Path) -> tuple[set[str], set[str]]:
+    """First pass: the valid CPRs in the current loads, and those reported by a collaboration.
+
+    Only these persons and residences are read. Two columns of every current load, switch
+    or not: a superset of the rows the second pass keeps, which is all it needs to be.
+    """
     wanted, collaborations = set(), set()
     reporters = refdata.samarbejder()
-    for row in current_rows(folder, switches, []):
-        cpr = normalise_cpr(row.cpr)
-        if cpr:
-            wanted.add(cpr)
-            if row.kommune in reporters:
-                collaborations.add(cpr)
+    for loads in current_loads(folder).values():
+        for load in loads.values():
+            for kommune, text in read_columns(load.path, ("indberetningskommune", "cpr")):
+                cpr = normalise_cpr(text)
+                if cpr:
+                    wanted.add(cpr)
+                    if kommune in reporters:
+                        collaborations.add(cpr)
     return wanted, collaborations
 
 
@@ -101,7 +109,7 @@ def _second_pass(
     out: Path, switches: dict[str, Switch], register: TextIO, dropped: list[LoanRow]
 ) -> tuple[_Counts, dict[str, Person]]:
     folder = out / "deliveries" / "genbrug"
-    wanted, collaborations = _wanted(folder, switches)
+    wanted, collaborations = _wanted(folder)
     persons = read_persons(out / "population", wanted)
     spells = residences(out / "population", collaborations)
     hmi = {r["hmi_nummer"] for r in read_csv(out / "hmi_katalog.csv")}
