@@ -30,7 +30,10 @@ def century_digits(year: int) -> tuple[int, ...]:
 
 def cpr_from_serial(birth: dt.date, serial: int) -> str:
     """The CPR of the ``serial``-th number available for ``birth`` (0 ≤ serial < 1000·digits)."""
-    digits = century_digits(birth.year)
+    return _cpr(birth, century_digits(birth.year), serial)
+
+
+def _cpr(birth: dt.date, digits: tuple[int, ...], serial: int) -> str:
     seventh = digits[serial // 1000]
     return f"{birth.day:02d}{birth.month:02d}{birth.year % 100:02d}{seventh}{serial % 1000:03d}"
 
@@ -46,11 +49,12 @@ class CprAllocator:
         ordinal = birth.toordinal()
         k = self._used.get(ordinal, 0)
         self._used[ordinal] = k + 1
-        capacity = 1000 * len(century_digits(birth.year))
+        digits = century_digits(birth.year)
+        capacity = 1000 * len(digits)
         if k >= capacity:
             raise ValueError(f"CPR serials exhausted for {birth}")
         start = (ordinal * 104_729 + self._salt) % capacity
-        return cpr_from_serial(birth, (start + k * _STEP) % capacity)
+        return _cpr(birth, digits, (start + k * _STEP) % capacity)
 
 
 def birth_date(cpr: str) -> dt.date:

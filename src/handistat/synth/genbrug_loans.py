@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from handistat.synth import refdata
@@ -26,6 +28,12 @@ _VALID_WEIGHTS = {
     "SUL138": 10, "SUL140": 7, "AML15": 1, "SEL114": 1, "SEL128": 1,
 }  # fmt: skip
 OUTSIDE_VALUE_SET = ("SEL85", "SEL117", "SUL119", "REGIONAL", "SEL112STK3")
+# Cumulative weights for rng.choices: the same draws as the weights, without summing them
+# again for each of the 9M national loans (issue 15.3).
+_VALID = tuple(_VALID_WEIGHTS)
+_VALID_CUM = tuple(accumulate(_VALID_WEIGHTS.values()))
+_BURST_SIZES = (1, 2, 3, 4, 5, 6)
+_BURST_CUM = tuple(accumulate((5, 12, 20, 22, 21, 20)))
 
 
 class Loan(NamedTuple):
@@ -41,12 +49,19 @@ class Loan(NamedTuple):
     ind: int
 
 
+@cache
+def _reporters() -> dict[str, str]:
+    """Member → its collaboration's reporter (the first collaboration listing it)."""
+    reporters: dict[str, str] = {}
+    for reporter, members in refdata.samarbejder().items():
+        for member in members:
+            reporters.setdefault(member, reporter)
+    return reporters
+
+
 def reporter_of(kommune: str) -> str:
     """The municipality whose depot reports for ``kommune`` (a collaboration's reporter)."""
-    for reporter, members in refdata.samarbejder().items():
-        if kommune in members:
-            return reporter
-    return kommune
+    return _reporters().get(kommune, kommune)
 
 
 def _age_weight(age: int) -> float:
@@ -72,7 +87,7 @@ def is_recipient(pop: Population, i: int, rng: random.Random, scale_factor: floa
 
 def home_kommune(pop: Population, i: int, day: int) -> str | None:
     """Residence on ``day``, else the first spell's municipality (None without any spell)."""
-    here = pop.residence(i, dt.date.fromordinal(day))
+    here = pop.residence_on(i, day)
     if here is None and pop.kommune[i] >= 0:
         first = pop.prev_kommune[i] if pop.prev_kommune[i] >= 0 else pop.kommune[i]
         here = pop.kommuner[first]
@@ -86,7 +101,7 @@ def _paragraf(rng: random.Random, ud: int, hmi: int) -> str:
         return ""
     if rng.random() < 0.015:
         return rng.choice(OUTSIDE_VALUE_SET)
-    return rng.choices(tuple(_VALID_WEIGHTS), tuple(_VALID_WEIGHTS.values()))[0]
+    return rng.choices(_VALID, cum_weights=_VALID_CUM)[0]
 
 
 def _return_day(rng: random.Random, ud: int, death: int) -> int:
@@ -138,7 +153,7 @@ class LoanMaker:
             if day > last:
                 break
             taken: set[int] = set()  # one device of a kind per burst: no look-alike twins
-            for _ in range(rng.choices((1, 2, 3, 4, 5, 6), (5, 12, 20, 22, 21, 20))[0]):
+            for _ in range(rng.choices(_BURST_SIZES, cum_weights=_BURST_CUM)[0]):
                 ud = min(day + rng.randint(0, 5), last)
                 kommune = home_kommune(self.pop, i, ud) or "661"
                 reporter = reporter_of(kommune)

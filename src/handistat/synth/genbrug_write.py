@@ -13,11 +13,12 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from handistat.synth.config import TODAY
 from handistat.synth.cpr import with_dash
-from handistat.synth.csvio import write_rows
+from handistat.synth.csvio import iso_ordinal, write_rows
 from handistat.synth.genbrug_loans import Loan
 
 COLUMNS = (
@@ -32,6 +33,7 @@ _QUARTERS = tuple(
     (y, m) for y in range(2022, 2027) for m in (1, 4, 7, 10) if (2022, 10) <= (y, m) <= (2026, 4)
 )
 _ID_FORMATS = ("{n}", "UDL{n:09d}", "A-{n:07d}", "{k}-{n:08d}")
+_ROW_ORDER = attrgetter("ud", "person", "hmi", "cpr")
 
 
 @dataclass(frozen=True)
@@ -95,15 +97,14 @@ def loads(d: Depot, loans: list[Loan], seed: int, history: bool) -> Iterator[Loa
 
 def _rows(d: Depot, load: Load) -> Iterator[tuple[str, ...]]:
     cutoff = load.udtraeksdato.toordinal()
-    fromordinal = dt.date.fromordinal
-    ordered = sorted(load.loans, key=lambda x: (x.ud, x.person, x.hmi, x.cpr))
+    ordered = sorted(load.loans, key=_ROW_ORDER)
     for n, x in enumerate(ordered, start=1):
         if x.ud > cutoff:
             continue
         cpr = with_dash(x.cpr) if d.dash and len(x.cpr) == 10 else x.cpr
-        ind = fromordinal(x.ind).isoformat() if x.ind and x.ind <= cutoff else ""
+        ind = iso_ordinal(x.ind) if x.ind and x.ind <= cutoff else ""
         yield (load.kommune, x.betaler, d.id_format.format(n=n, k=load.kommune), str(x.hmi), cpr,
-               x.paragraf, fromordinal(x.ud).isoformat(), ind)  # fmt: skip
+               x.paragraf, iso_ordinal(x.ud), ind)  # fmt: skip
 
 
 def write_load(d: Depot, load: Load, out: Path) -> int:

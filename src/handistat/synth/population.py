@@ -78,7 +78,10 @@ class Population:
 
     def residence(self, i: int, day: dt.date) -> str | None:
         """The municipality person ``i`` lives in on ``day`` (None if none)."""
-        o = day.toordinal()
+        return self.residence_on(i, day.toordinal())
+
+    def residence_on(self, i: int, o: int) -> str | None:
+        """:meth:`residence` on the day with ordinal ``o``."""
         if self.kommune[i] < 0 or o < self.fra[i] or (self.death[i] and o > self.death[i]):
             return None
         if self.prev_kommune[i] >= 0 and o < self.move[i]:

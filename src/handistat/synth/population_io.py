@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from handistat.synth.csvio import iso, write_rows
+from handistat.synth.csvio import iso, iso_ordinal, write_rows
 from handistat.synth.population import KOEN_K, KOEN_M, Population
 
 _KOEN = {KOEN_M: "M", KOEN_K: "K"}
 
 
 def _person_rows(pop: Population) -> Iterator[tuple[str, str, str, str]]:
-    fromordinal = dt.date.fromordinal
     for i in range(len(pop)):
-        birth = "" if pop.birth_unknown[i] else fromordinal(pop.birth[i]).isoformat()
-        death = fromordinal(pop.death[i]).isoformat() if pop.death[i] else ""
+        birth = "" if pop.birth_unknown[i] else iso_ordinal(pop.birth[i])
+        death = iso_ordinal(pop.death[i]) if pop.death[i] else ""
         yield pop.cpr[i], _KOEN.get(pop.koen[i], ""), birth, death
 
 
