@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -175,19 +175,30 @@ def _print_report(name: str, report: dict[str, Any], as_json: bool) -> None:
 def _deliver_all(
     files: list[Path], receive: Callable[[Path], dict[str, Any]], as_json: bool
 ) -> int:
-    from rich.progress import Progress
-
     from handistat.errors import DeliveryRejected
 
-    rejected = 0
-    with Progress(console=err, transient=True, disable=len(files) < 5) as progress:
-        task = progress.add_task("leverancer", total=len(files))
+    def outcomes() -> Iterator[tuple[Path, dict[str, Any], bool]]:
         for path in files:
             try:
-                report = receive(path)
+                yield path, receive(path), False
             except DeliveryRejected as exc:
-                rejected += 1
                 report = exc.details.get("report", {"outcome": "rejected", "message": exc.message})
+                yield path, report, True
+
+    return _print_all(len(files), outcomes(), as_json)
+
+
+def _print_all(
+    count: int, outcomes: Iterable[tuple[Path, dict[str, Any], bool]], as_json: bool
+) -> int:
+    """Print each delivery's report as it is judged; the number rejected."""
+    from rich.progress import Progress
+
+    rejected = 0
+    with Progress(console=err, transient=True, disable=count < 5) as progress:
+        task = progress.add_task("leverancer", total=count)
+        for path, report, failed in outcomes:
+            rejected += failed
             _print_report(path.name, report, as_json)
             progress.advance(task)
     return rejected
@@ -202,7 +213,6 @@ def deliver_handbu(
 ) -> None:
     """Aflevér HANDBU-filer (§2.1); udskriver modtagelsesrapporten for hver."""
     from handistat.intake.policies import HANDBU_POLICY
-    from handistat.intake.rawzone import read_chunks
     from handistat.intake.service import Sender
 
     application = _app()
@@ -211,12 +221,11 @@ def deliver_handbu(
         if not path.is_file():
             err.print(f"fejl: {path} findes ikke")
             raise typer.Exit(2)
-
-    def receive(path: Path) -> dict[str, Any]:
-        return application.intake.receive(HANDBU_POLICY, read_chunks(path), sender)
-
+    # issue 15.6: each file is stored and recorded on its own, small ones validated together
+    received = application.intake.receive_files(HANDBU_POLICY, files, sender)
+    outcomes = ((o.path, o.report, o.error is not None) for o in received)
     with errors():
-        rejected = _deliver_all(files, receive, as_json)
+        rejected = _print_all(len(files), outcomes, as_json)
     if rejected:
         raise typer.Exit(1)
 

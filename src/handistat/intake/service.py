@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from handistat.clock import Clock, today_copenhagen
+from handistat.clock import COPENHAGEN, Clock, today_copenhagen
 from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised
 from handistat.intake.parse import ParsedBody, parse_csv, parse_json
-from handistat.intake.rawzone import RawZone, StoredBlob
+from handistat.intake.rawzone import RawZone, StoredBlob, read_chunks
 from handistat.intake.rules import DeliveryFormat
-from handistat.intake.validate import FOREIGN_MESSAGE, Validated, outside_scope, validate_to_parquet
+from handistat.intake.validate import (
+    FOREIGN_MESSAGE,
+    Pending,
+    Validated,
+    outside_scope,
+    validate_many,
+    validate_to_parquet,
+)
 from handistat.settings import Settings
 from handistat.stores.catalogue import AuditEvent, Catalogue, Delivery
 
 JSON_TYPES = ("application/json",)
+SMALL_FILE = 1 << 20
+"""`receive_files` checks files up to this size together (one 8 MiB parser block holds it)."""
+FILES_PER_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,24 @@ def outcome_of(validated: Validated, partial_ok: bool) -> str:
     return "partially_accepted" if validated.errors.rejected_rows else "accepted"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One delivery of `receive_files`: its report, and the error `receive` would have raised
+    for it (a rejected delivery), if any."""
+
+    path: Path
+    report: dict[str, Any]
+    error: HandistatError | None = None
+
+
+@dataclass
+class _Stored:
+    path: Path
+    blob: StoredBlob
+    received: dt.datetime
+    key: str
+
+
 class IntakeService:
     """Receives deliveries for every statistic through one path."""
 
@@ -141,6 +169,204 @@ class IntakeService:
             return self._judge(policy, blob, sender, media_type, received, header, base, attempt)
         finally:
             attempt.unlink(missing_ok=True)
+
+    def receive_files(
+        self, policy: Policy, paths: Sequence[Path], sender: Sender
+    ) -> Iterator[Outcome]:
+        """`receive` of each file in order, with the small files checked many at a time.
+
+        Each file is stored in the raw zone on its own (atomically, fsynced) before anything
+        reads it, and gets its own catalogue row, report and staged rows exactly as `receive`
+        gives them; what is shared is the validation query (one per batch of files instead
+        of one per file: its planning cost ~20 CPU-ms per small delivery, issue 15.6) and
+        the catalogue transaction of the batch. A file that cannot be read is rejected on
+        its own. Files larger than `SMALL_FILE` go through `receive`."""
+        batch: list[_Stored] = []
+        for path in paths:
+            if path.stat().st_size > SMALL_FILE:
+                yield from self._receive_batch(policy, batch, sender)
+                batch = []
+                yield self._receive_one(policy, path, sender)
+                continue
+            received = self.clock()
+            blob = self.raw.store(read_chunks(path), max_bytes=self.settings.max_body_bytes)
+            key = acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, None)
+            if any(item.key == key for item in batch) or len(batch) >= FILES_PER_BATCH:
+                # the same bytes again: judged once the first copy is recorded (R-IN-2)
+                yield from self._receive_batch(policy, batch, sender)
+                batch = []
+            batch.append(_Stored(path, blob, received, key))
+        yield from self._receive_batch(policy, batch, sender)
+
+    def _receive_one(self, policy: Policy, path: Path, sender: Sender) -> Outcome:
+        try:
+            return Outcome(path, self.receive(policy, read_chunks(path), sender))
+        except (DeliveryRejected, NotAuthorised) as exc:
+            report = exc.details.get("report", {"outcome": "rejected", "message": exc.message})
+            return Outcome(path, report, exc)
+
+    def _receive_batch(
+        self, policy: Policy, batch: list[_Stored], sender: Sender
+    ) -> Iterator[Outcome]:
+        if not batch:
+            return
+        earlier = self._accepted_with_any([item.key for item in batch])
+        todo = [item for item in batch if item.key not in earlier]
+        attempts = [staging_attempt(self.settings, policy.fmt.statistic) for _ in todo]
+        try:
+            judged = self._judge_many(policy, todo, sender, attempts)
+            outcomes = {id(item): outcome for item, outcome in zip(todo, judged, strict=True)}
+        finally:
+            for attempt in attempts:
+                attempt.unlink(missing_ok=True)
+        for item in batch:
+            if item.key in earlier:
+                yield Outcome(item.path, earlier[item.key])
+            else:
+                yield outcomes[id(item)]
+
+    def _judge_many(
+        self, policy: Policy, items: list[_Stored], sender: Sender, attempts: list[Path]
+    ) -> list[Outcome]:
+        """`_judge` of many stored files: one validation query, one catalogue transaction."""
+        media_type = "text/csv"
+        bases = [self._base_report(policy, item.blob, sender, item.received, {}) for item in items]
+        results: list[Validated | DeliveryRejected | None] = [None] * len(items)
+        pending: list[Pending] = []
+        where: list[int] = []
+        for index, (item, attempt) in enumerate(zip(items, attempts, strict=True)):
+            try:
+                body = parse_body(item.blob, policy.fmt, media_type)
+            except DeliveryRejected as exc:
+                results[index] = exc
+                continue
+            today = item.received.astimezone(COPENHAGEN).date()  # as `today_copenhagen`
+            pending.append(Pending(body, attempt, today))
+            where.append(index)
+        checked = validate_many(
+            pending,
+            policy.fmt,
+            cap=self.settings.error_cap_per_code,
+            scope=sender.scope,
+            scope_column=policy.scope_column,
+        )
+        for index, judged in zip(where, checked, strict=True):
+            results[index] = judged
+        reports: list[dict[str, Any]] = []
+        errors: list[HandistatError | None] = []
+        keys: list[str | None] = []
+        for base, result in zip(bases, results, strict=True):
+            report, error, key = self._verdict(policy, base, result, sender)
+            reports.append(report)
+            errors.append(error)
+            keys.append(key)
+        try:
+            ids = self._record_many(policy, items, sender, media_type, reports, keys)
+        except IntegrityError:  # the same bytes were accepted from elsewhere meanwhile
+            return [
+                self._record_one(policy, item, sender, media_type, report, error, key, attempt)
+                for item, report, error, key, attempt in zip(
+                    items, reports, errors, keys, attempts, strict=True
+                )
+            ]
+        outcomes = []
+        for item, report, error, key, attempt, delivery_id in zip(
+            items, reports, errors, keys, attempts, ids, strict=True
+        ):
+            outcomes.append(self._recorded(policy, item, report, error, key, attempt, delivery_id))
+        return outcomes
+
+    def _verdict(
+        self,
+        policy: Policy,
+        base: dict[str, Any],
+        result: Validated | DeliveryRejected | None,
+        sender: Sender,
+    ) -> tuple[dict[str, Any], HandistatError | None, str | None]:
+        """The report, the error `_judge` raises and the acceptance key, as `_judge` has them."""
+        if not isinstance(result, Validated):
+            exc = result or DeliveryRejected("leverancen blev ikke kontrolleret")
+            report = {**base, "outcome": "rejected", "message": exc.message, **exc.details}
+            details = {**exc.details, "report": report}
+            return report, DeliveryRejected(exc.message, details=details), None
+        report = {**base, **self._summary(policy, result)}
+        if report["outcome"] != "rejected":
+            key = acceptance_key(policy.fmt.statistic, base["sha256"], sender.scope, None)
+            return report, None, key
+        foreign = policy.fmt.statistic == "handbu" and outside_scope(result, sender.scope)
+        if foreign:
+            report["message"] = FOREIGN_MESSAGE
+        error = NotAuthorised if foreign else DeliveryRejected
+        return report, error(report["message"], details={"report": report}), None
+
+    def _recorded(
+        self,
+        policy: Policy,
+        item: _Stored,
+        report: dict[str, Any],
+        error: HandistatError | None,
+        key: str | None,
+        attempt: Path,
+        delivery_id: int,
+    ) -> Outcome:
+        if error is not None:
+            if report.get("rows_total") is not None:  # as `_judge`: a judged rejection
+                report["delivery_id"] = delivery_id
+            return Outcome(item.path, report, error)
+        publish_staged(attempt, staged_path(self.settings, policy.fmt.statistic, delivery_id))
+        report["delivery_id"] = delivery_id
+        return Outcome(item.path, report)
+
+    def _record_one(
+        self,
+        policy: Policy,
+        item: _Stored,
+        sender: Sender,
+        media_type: str,
+        report: dict[str, Any],
+        error: HandistatError | None,
+        key: str | None,
+        attempt: Path,
+    ) -> Outcome:
+        try:
+            delivery_id = self._record(
+                policy, item.blob, sender, media_type, item.received, None, report, key
+            )
+        except IntegrityError:
+            winner = self._accepted_with(key) if key is not None else None
+            if winner is None:
+                raise
+            return Outcome(item.path, winner)
+        return self._recorded(policy, item, report, error, key, attempt, delivery_id)
+
+    def _accepted_with_any(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """`_accepted_with` of many keys in one query."""
+        with self.catalogue.session() as s:
+            found = s.scalars(select(Delivery).where(Delivery.accepted_key.in_(keys)))
+            return {str(d.accepted_key): self._duplicate_report(d) for d in found}
+
+    def _record_many(
+        self,
+        policy: Policy,
+        items: list[_Stored],
+        sender: Sender,
+        media_type: str,
+        reports: list[dict[str, Any]],
+        keys: list[str | None],
+    ) -> list[int]:
+        """`_record` of many deliveries in one transaction; ids in the order given."""
+        with self.catalogue.session() as s:
+            rows = [
+                self._delivery_row(
+                    policy, item.blob, sender, media_type, item.received, None, report, key
+                )
+                for item, report, key in zip(items, reports, keys, strict=True)
+            ]
+            s.add_all(rows)
+            s.flush()  # the unit of work inserts in the order added: ids in file order
+            for item, row in zip(items, rows, strict=True):
+                s.add(self._audit_event(policy, item.blob, sender, item.received, row))
+            return [row.id for row in rows]
 
     def record_rejected(
         self,
@@ -228,15 +454,17 @@ class IntakeService:
     def _accepted_with(self, key: str) -> dict[str, Any] | None:
         with self.catalogue.session() as s:
             found = s.scalar(select(Delivery).where(Delivery.accepted_key == key))
-            if found is None:
-                return None
-            return {
-                **found.report,
-                "delivery_id": found.id,
-                "duplicate_of": found.id,
-                "message": f"de samme bytes er allerede modtaget som leverance {found.id} "
-                f"({found.outcome}); intet er ændret",
-            }
+            return None if found is None else self._duplicate_report(found)
+
+    @staticmethod
+    def _duplicate_report(found: Delivery) -> dict[str, Any]:
+        return {
+            **found.report,
+            "delivery_id": found.id,
+            "duplicate_of": found.id,
+            "message": f"de samme bytes er allerede modtaget som leverance {found.id} "
+            f"({found.outcome}); intet er ændret",
+        }
 
     @staticmethod
     def _base_report(
@@ -299,39 +527,58 @@ class IntakeService:
         report: dict[str, Any],
         accepted_key: str | None = None,
     ) -> int:
+        with self.catalogue.session() as s:
+            row = self._delivery_row(
+                policy, blob, sender, media_type, received, header, report, accepted_key
+            )
+            s.add(row)
+            s.flush()
+            s.add(self._audit_event(policy, blob, sender, received, row))
+            return row.id
+
+    @staticmethod
+    def _delivery_row(
+        policy: Policy,
+        blob: StoredBlob,
+        sender: Sender,
+        media_type: str,
+        received: dt.datetime,
+        header: dict[str, str] | None,
+        report: dict[str, Any],
+        accepted_key: str | None,
+    ) -> Delivery:
         header = header or {}
         kommune = header.get("indberetningskommune") or (
             next(iter(sender.scope)) if sender.scope and len(sender.scope) == 1 else None
         )
-        with self.catalogue.session() as s:
-            row = Delivery(
-                statistic=policy.fmt.statistic,
-                sha256=blob.sha256,
-                kommune=kommune,
-                sender=sender.name,
-                channel=sender.channel,
-                media_type=media_type,
-                kildesystem=header.get("kildesystem"),
-                udtraeksdato=header.get("udtraeksdato"),
-                received_at=received,
-                size_bytes=blob.size,
-                rows_total=int(report.get("rows_total", 0)),
-                rows_accepted=int(report.get("rows_accepted", 0)),
-                rows_rejected=int(report.get("rows_rejected", 0)),
-                outcome=str(report["outcome"]),
-                report=report,
-                accepted_key=accepted_key,
-            )
-            s.add(row)
-            s.flush()
-            s.add(
-                AuditEvent(
-                    at=received,
-                    actor=sender.name,
-                    action="delivery.received",
-                    subject=policy.fmt.statistic,
-                    delivery_id=row.id,
-                    details={"outcome": row.outcome, "sha256": blob.sha256},
-                )
-            )
-            return row.id
+        return Delivery(
+            statistic=policy.fmt.statistic,
+            sha256=blob.sha256,
+            kommune=kommune,
+            sender=sender.name,
+            channel=sender.channel,
+            media_type=media_type,
+            kildesystem=header.get("kildesystem"),
+            udtraeksdato=header.get("udtraeksdato"),
+            received_at=received,
+            size_bytes=blob.size,
+            rows_total=int(report.get("rows_total", 0)),
+            rows_accepted=int(report.get("rows_accepted", 0)),
+            rows_rejected=int(report.get("rows_rejected", 0)),
+            outcome=str(report["outcome"]),
+            report=report,
+            accepted_key=accepted_key,
+        )
+
+    @staticmethod
+    def _audit_event(
+        policy: Policy, blob: StoredBlob, sender: Sender, received: dt.datetime, row: Delivery
+    ) -> AuditEvent:
+        return AuditEvent(
+            at=received,
+            actor=sender.name,
+            action="delivery.received",
+            subject=policy.fmt.statistic,
+            delivery_id=row.id,
+            details={"outcome": row.outcome, "sha256": blob.sha256},
+        )
