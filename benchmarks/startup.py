@@ -9,7 +9,12 @@
 * ``deliveries``: the `small` world's HANDBU files (663, most of 2-10 rows) through
   `IntakeService.receive` in one process after one warm-up file: CPU and wall per file. The
   same as `handistat deliver handbu` minus its start-up and printing.
+* ``deliveries_batched``: the same files through `IntakeService.receive_files` (what
+  `handistat deliver handbu` uses: each file stored and recorded on its own, the small ones
+  validated many at a time), after one warm-up file.
 * ``deliver_cli``: `handistat deliver handbu <all files>` itself, wall and CPU.
+* ``--national DIR``: `handistat deliver handbu` of every file in DIR/deliveries/handbu (a
+  national reload; ``deliver_national``).
 
 Each figure carries `os.getloadavg()`; results go to `benchmarks/results/startup.json`.
 """
@@ -106,11 +111,35 @@ print(json.dumps({"files": n, "cpu_ms_per_file": round(cpu * 1000 / n, 2),
 """
 
 
-def deliveries(data_dir: Path, src: Path | None, files: Path) -> dict[str, Any]:
+DELIVER_MANY = """
+import json, os, sys, time
+from pathlib import Path
+from handistat.app import App
+from handistat.intake.policies import HANDBU_POLICY
+from handistat.intake.service import Sender
+application = App.load()
+application.init()
+files = sorted(Path(sys.argv[1]).glob("*.csv"))
+sender = Sender("cli", None, "cli")
+list(application.intake.receive_files(HANDBU_POLICY, files[:1], sender))
+load = os.getloadavg()[0]
+cpu, wall = time.process_time(), time.perf_counter()
+for outcome in application.intake.receive_files(HANDBU_POLICY, files[1:], sender):
+    pass
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+n = len(files) - 1
+print(json.dumps({"files": n, "cpu_ms_per_file": round(cpu * 1000 / n, 2),
+                  "wall_ms_per_file": round(wall * 1000 / n, 2), "load_1min": round(load, 2)}))
+"""
+
+
+def deliveries(
+    data_dir: Path, src: Path | None, files: Path, script: str = DELIVER
+) -> dict[str, Any]:
     shutil.rmtree(data_dir / "data", ignore_errors=True)
     env = _env(data_dir, src)
     done = subprocess.run(
-        [sys.executable, "-c", DELIVER, str(files)], env=env, capture_output=True, text=True
+        [sys.executable, "-c", script, str(files)], env=env, capture_output=True, text=True
     )
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])
@@ -126,6 +155,9 @@ def deliver_cli(data_dir: Path, src: Path | None, files: Path) -> dict[str, Any]
     figure = _timed([sys.executable, "-m", "handistat", "deliver", "handbu", *paths], env)
     figure["files"] = len(paths)
     figure["cpu_ms_per_file"] = round(figure["cpu_s"] * 1000 / len(paths), 2)
+    figure["wall_ms_per_file"] = round(figure["wall_s"] * 1000 / len(paths), 2)
+    figure["load_1min_after"] = round(os.getloadavg()[0], 2)
+    shutil.rmtree(data_dir / "data", ignore_errors=True)
     return figure
 
 
@@ -139,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "startup.json")
     parser.add_argument("--skip-cli", action="store_true", help="skip `deliver handbu` itself")
+    parser.add_argument(
+        "--national", type=Path, help="also `deliver handbu` every HANDBU file of this world"
+    )
     args = parser.parse_args(argv)
     data_dir = args.data_dir / ("other" if args.src else "checkout")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -151,8 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         "startup": startup(data_dir, args.src),
         "deliveries": deliveries(data_dir, args.src, files),
     }
+    if args.src is None:  # receive_files is new in issue 15.6
+        result["deliveries_batched"] = deliveries(data_dir, None, files, DELIVER_MANY)
     if not args.skip_cli:
         result["deliver_cli"] = deliver_cli(data_dir, args.src, files)
+    if args.national is not None:
+        handbu = args.national / "deliveries" / "handbu"
+        result["deliver_national"] = deliver_cli(data_dir, args.src, handbu)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

@@ -182,20 +182,22 @@ class IntakeService:
         the catalogue transaction of the batch. A file that cannot be read is rejected on
         its own. Files larger than `SMALL_FILE` go through `receive`."""
         batch: list[_Stored] = []
+        keys: set[str] = set()
         for path in paths:
             if path.stat().st_size > SMALL_FILE:
                 yield from self._receive_batch(policy, batch, sender)
-                batch = []
+                batch, keys = [], set()
                 yield self._receive_one(policy, path, sender)
                 continue
             received = self.clock()
             blob = self.raw.store(read_chunks(path), max_bytes=self.settings.max_body_bytes)
             key = acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, None)
-            if any(item.key == key for item in batch) or len(batch) >= FILES_PER_BATCH:
+            if key in keys or len(batch) >= FILES_PER_BATCH:
                 # the same bytes again: judged once the first copy is recorded (R-IN-2)
                 yield from self._receive_batch(policy, batch, sender)
-                batch = []
+                batch, keys = [], set()
             batch.append(_Stored(path, blob, received, key))
+            keys.add(key)
         yield from self._receive_batch(policy, batch, sender)
 
     def _receive_one(self, policy: Policy, path: Path, sender: Sender) -> Outcome:

@@ -199,33 +199,34 @@ def _finish(
     writer: pq.ParquetWriter | None = None
     single = True  # one batch: the key check can run on the rows in memory
     good: pa.Table | None = None
-    with scratch() as con:
-        for index, (raw, checked) in enumerate(checked_batches):
-            total += raw.num_rows
-            single = index == 0
-            failing = _any_error(checked, err_cols)
-            if pc.any(failing).as_py():
-                _collect(fmt, checked.filter(failing), raw, errors)
-                good = checked.filter(pc.invert(failing)).select(keep)
-            else:
-                good = checked.select(keep)
-            accepted += good.num_rows
-            writer = writer or pq.ParquetWriter(tmp, good.schema)
-            writer.write_table(good)
-        for error in body.row_errors:
-            errors.add(error)
-        total += len(body.row_errors)
-        if writer is None:
-            _write_empty(fmt, tmp)
+    for index, (raw, checked) in enumerate(checked_batches):
+        total += raw.num_rows
+        single = index == 0
+        failing = _any_error(checked, err_cols)
+        if pc.any(failing).as_py():
+            _collect(fmt, checked.filter(failing), raw, errors)
+            good = checked.filter(pc.invert(failing)).select(keep)
         else:
-            writer.close()
-        if fmt.last_row_wins and single and _keys_unique(fmt, good):
-            superseded = []  # no key repeats: nothing to supersede (issue 15.6: no re-read)
-        elif fmt.last_row_wins:
+            good = checked.select(keep)
+        accepted += good.num_rows
+        writer = writer or pq.ParquetWriter(tmp, good.schema)
+        writer.write_table(good)
+    for error in body.row_errors:
+        errors.add(error)
+    total += len(body.row_errors)
+    if writer is None:
+        _write_empty(fmt, tmp)
+    else:
+        writer.close()
+    if fmt.last_row_wins and single and _keys_unique(fmt, good):
+        superseded = []  # no key repeats: nothing to supersede (issue 15.6: no re-read)
+    elif fmt.last_row_wins:
+        with scratch() as con:
             superseded = _keep_last_row(con, fmt, tmp)
-            accepted -= len(superseded)
-        else:
-            superseded = []
+        accepted -= len(superseded)
+    else:
+        superseded = []
+        with scratch() as con:
             accepted -= _enforce_unique(con, fmt, tmp, errors)
     os.replace(tmp, out)
     return Validated(
