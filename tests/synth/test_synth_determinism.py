@@ -40,3 +40,10 @@ def test_files_are_utf8_without_bom_and_semicolon_separated(small_out: Path) -> 
         assert not data.startswith(b"\xef\xbb\xbf"), path
         assert b"\r" not in data, path
         assert b";" in data.split(b"\n", 1)[0], path
+
+
+def test_one_process_writes_the_same_bytes_as_several(tmp_path: Path) -> None:
+    # GENBRUG and its truth are spread over forked processes, municipality by municipality.
+    generate("small", SEED, tmp_path / "one", processes=1)
+    generate("small", SEED, tmp_path / "three", processes=3)
+    assert _files(tmp_path / "one") == _files(tmp_path / "three")

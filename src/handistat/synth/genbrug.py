@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handistat.synth.config import SILENT_KOMMUNE, Scale
+from handistat.synth.forked import fork_map
 from handistat.synth.genbrug_catalogue import make_catalogue, write_catalogue
 from handistat.synth.genbrug_loans import LoanMaker, is_recipient, reporter_of
 from handistat.synth.genbrug_quirks import add_quirks
@@ -37,26 +38,36 @@ def recipients_by_reporter(pop: Population, scale: Scale, seed: int) -> dict[str
 
 
 def generate_genbrug(
-    pop: Population, scale: Scale, seed: int, out: Path, history: bool
+    pop: Population, scale: Scale, seed: int, out: Path, history: bool, processes: int = 1
 ) -> GenbrugResult:
-    """Write ``hmi_katalog.csv``, ``systemskifter.csv`` and ``deliveries/genbrug``."""
+    """Write ``hmi_katalog.csv``, ``systemskifter.csv`` and ``deliveries/genbrug``.
+
+    Each depot's loads in one of ``processes`` forked processes: the same files for any number.
+    """
     catalogue = make_catalogue(seed, scale.hmi_products)
     write_catalogue(catalogue, out)
     write_systemskifter(out)
     maker = LoanMaker(pop, catalogue, seed)
-    planted: Counter[str] = Counter()
-    rows = files = 0
     by_reporter = recipients_by_reporter(pop, scale, seed)
-    for reporter in sorted(by_reporter):
+
+    def write_depot(reporter: str) -> tuple[int, int, Counter[str]]:
+        """Rows and files written for ``reporter``'s depot, and the quirks planted."""
         people = by_reporter[reporter]
         loans = [x for i in people for x in maker.loans(i) if x.reporter == reporter]
         deaths = {i: pop.death[i] for i in people if pop.death[i]}
         quirk_rng = random.Random(f"{seed}:genbrug-quirks:{reporter}")
         written, counts = add_quirks(quirk_rng, reporter, loans, deaths, catalogue)
-        planted.update(counts)
         d = depot(reporter, seed)
+        rows = files = 0
         for load in loads(d, written, seed, history):
             rows += write_load(d, load, out)
             files += 1
+        return rows, files, counts
+
+    planted: Counter[str] = Counter()
+    rows = files = 0
+    for depot_rows, depot_files, counts in fork_map(write_depot, sorted(by_reporter), processes):
+        rows, files = rows + depot_rows, files + depot_files
+        planted.update(counts)
     recipients = len({i for people in by_reporter.values() for i in people})
     return GenbrugResult(recipients, rows, files, planted)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from handistat.synth.config import SILENT_KOMMUNE, Scale, scale_config
+from handistat.synth.forked import available_processes
 from handistat.synth.genbrug import generate_genbrug
 from handistat.synth.handbu_episodes import TrueEpisode, generate_episodes
 from handistat.synth.handbu_model import Sent
@@ -75,13 +76,17 @@ def _plan_handbu(config: Scale, pop: Population, seed: int) -> _HandbuPlan:
     return _HandbuPlan(episodes, sent, planted)
 
 
-def generate(scale: str, seed: int, out: Path, history: bool = False) -> SynthSummary:
+def generate(
+    scale: str, seed: int, out: Path, history: bool = False, processes: int | None = None
+) -> SynthSummary:
     """Write a synthetic world for ``scale`` (``small`` or ``national``) under ``out``.
 
-    Same ``scale`` and ``seed`` give byte-identical files. ``history`` also writes every
-    quarterly GENBRUG full load since 2022, not only the latest per municipality and system.
-    Raises ValueError for an unknown scale.
+    Same ``scale`` and ``seed`` give byte-identical files, whatever ``processes`` (how many
+    forked processes write GENBRUG and its truth; default: the CPUs available). ``history``
+    also writes every quarterly GENBRUG full load since 2022, not only the latest per
+    municipality and system. Raises ValueError for an unknown scale.
     """
+    processes = processes or available_processes()
     config = scale_config(scale)
     out = Path(out)
     _clear(out)
@@ -91,8 +96,8 @@ def generate(scale: str, seed: int, out: Path, history: bool = False) -> SynthSu
     files = write_deliveries(handbu.sent, out, seed)
     truth = write_handbu_truth(out, handbu.planted)
     _check(truth.episodes, handbu.episodes, pop)
-    genbrug = generate_genbrug(pop, config, seed, out, history)
-    write_genbrug_truth(out, genbrug.planted)
+    genbrug = generate_genbrug(pop, config, seed, out, history, processes)
+    write_genbrug_truth(out, genbrug.planted, processes)
     children = len({e.person for e in handbu.episodes})
     return SynthSummary(
         scale, seed, persons, spells, children, len(handbu.episodes), len(handbu.sent),

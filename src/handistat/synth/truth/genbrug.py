@@ -147,16 +147,15 @@ def switched_rows(
             yield from read_load(load)
 
 
-def current_rows(
-    folder: Path, switches: dict[str, Switch], dropped: list[LoanRow]
+def municipality_rows(
+    loads: dict[str, LoadFile], switch: Switch | None, dropped: list[LoanRow]
 ) -> Iterator[LoanRow]:
-    """Every row of the current data of every municipality (R-GB-1)."""
-    for kommune, loads in sorted(current_loads(folder).items()):
-        if kommune in switches:
-            yield from switched_rows(loads, switches[kommune], dropped)
-        else:
-            for _, load in sorted(loads.items()):
-                yield from read_load(load)
+    """Every row of one municipality's current data (R-GB-1)."""
+    if switch is not None:
+        yield from switched_rows(loads, switch, dropped)
+    else:
+        for _, load in sorted(loads.items()):
+            yield from read_load(load)
 
 
 def cleaning_reason(row: LoanRow, persons: dict[str, Person]) -> str | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from handistat.synth import refdata
 from handistat.synth.config import YEARS
 from handistat.synth.csvio import iso
+from handistat.synth.forked import fork_map
 from handistat.synth.truth.common import (
     Dimension,
     Fact,
@@ -26,14 +28,16 @@ from handistat.synth.truth.common import (
 )
 from handistat.synth.truth.genbrug import (
     KONAMS,
+    LoadFile,
     LoanRow,
+    Spells,
     Switch,
     active,
     alerams,
     cleaning_reason,
     current_loads,
-    current_rows,
     loan_end,
+    municipality_rows,
     read_switches,
     statistikbankkommune,
 )
@@ -62,6 +66,15 @@ class _Counts:
         self.reasons: Counter[str] = Counter()
         self.reasons_by_kommune: dict[str, Counter[str]] = defaultdict(Counter)
         self.kept: Counter[str] = Counter()
+
+    def add(self, other: _Counts) -> None:
+        self.loans.update(other.loans)
+        for year, recipients in other.recipients.items():
+            self.recipients[year] |= recipients
+        self.reasons.update(other.reasons)
+        for kommune, reasons in other.reasons_by_kommune.items():
+            self.reasons_by_kommune[kommune].update(reasons)
+        self.kept.update(other.kept)
 
 
 def _wanted(folder: Path) -> tuple[set[str], set[str]]:
@@ -105,26 +118,56 @@ def _register_line(row: LoanRow, person: Person, kommune: str) -> str:
     return ";".join(values) + "\n"
 
 
-def _second_pass(
-    out: Path, switches: dict[str, Switch], register: TextIO, dropped: list[LoanRow]
-) -> tuple[_Counts, dict[str, Person]]:
-    folder = out / "deliveries" / "genbrug"
-    wanted, collaborations = _wanted(folder)
-    persons = read_persons(out / "population", wanted)
-    spells = residences(out / "population", collaborations)
-    hmi = {r["hmi_nummer"] for r in read_csv(out / "hmi_katalog.csv")}
-    counts = _Counts()
-    for row in current_rows(folder, switches, dropped):
-        reason = cleaning_reason(row, persons)
+@dataclass(frozen=True)
+class _Reference:
+    """What cleaning and counting a row looks up."""
+
+    persons: dict[str, Person]
+    spells: dict[str, Spells]
+    hmi: set[str]
+
+
+def _municipality(
+    loads: dict[str, LoadFile], switch: Switch | None, ref: _Reference
+) -> tuple[str, _Counts, int]:
+    """One municipality's register lines, counts and rows dropped as switch duplicates."""
+    counts, lines = _Counts(), []
+    dropped: list[LoanRow] = []
+    for row in municipality_rows(loads, switch, dropped):
+        reason = cleaning_reason(row, ref.persons)
         if reason:
             counts.reasons[reason] += 1
             counts.reasons_by_kommune[row.kommune][reason] += 1
             continue
         cpr = normalise_cpr(row.cpr) or ""
-        kommune = statistikbankkommune(row, spells.get(cpr, []))
-        register.write(_register_line(row, persons[cpr], kommune))
-        _count(row, persons[cpr], kommune, counts, hmi)
-    return counts, persons
+        kommune = statistikbankkommune(row, ref.spells.get(cpr, []))
+        lines.append(_register_line(row, ref.persons[cpr], kommune))
+        _count(row, ref.persons[cpr], kommune, counts, ref.hmi)
+    return "".join(lines), counts, len(dropped)
+
+
+def _second_pass(
+    out: Path, switches: dict[str, Switch], register: TextIO, processes: int
+) -> tuple[_Counts, dict[str, Person], int]:
+    """Every municipality in one of ``processes`` forked processes, written in code order."""
+    folder = out / "deliveries" / "genbrug"
+    wanted, collaborations = _wanted(folder)
+    ref = _Reference(
+        read_persons(out / "population", wanted),
+        residences(out / "population", collaborations),
+        {r["hmi_nummer"] for r in read_csv(out / "hmi_katalog.csv")},
+    )
+    current = current_loads(folder)
+    counts, dropped = _Counts(), 0
+
+    def one(kommune: str) -> tuple[str, _Counts, int]:
+        return _municipality(current[kommune], switches.get(kommune), ref)
+
+    for lines, municipality, n in fork_map(one, sorted(current), processes):
+        register.write(lines)
+        counts.add(municipality)
+        dropped += n
+    return counts, ref.persons, dropped
 
 
 def _facts(
@@ -153,21 +196,25 @@ def _facts(
     return loans, recipients
 
 
-def write_genbrug_truth(out: Path, planted: Mapping[str, int]) -> dict[str, object]:
-    """Read ``out``'s population and current GENBRUG loads; write ``out/truth`` for GENBRUG."""
+def write_genbrug_truth(
+    out: Path, planted: Mapping[str, int], processes: int = 1
+) -> dict[str, object]:
+    """Read ``out``'s population and current GENBRUG loads; write ``out/truth`` for GENBRUG.
+
+    Municipalities in up to ``processes`` forked processes: the same files for any number.
+    """
     path = out / "systemskifter.csv"
     switches = read_switches(path) if path.exists() else {}
-    dropped: list[LoanRow] = []
     (out / "truth").mkdir(parents=True, exist_ok=True)
     with (out / "truth" / "genbrug_udlaan.csv").open("w", encoding="utf-8", newline="") as register:
         register.write(";".join(_REGISTER) + "\n")
-        counts, persons = _second_pass(out, switches, register, dropped)
+        counts, persons, dropped = _second_pass(out, switches, register, processes)
     loans, recipients = _facts(counts, persons)
     hjalp1, hjalp2 = genbrug_tables()
     write_table(out / "truth" / "tables", hjalp1, compute_cells(hjalp1, loans))
     write_table(out / "truth" / "tables", hjalp2, compute_cells(hjalp2, recipients))
     summary: dict[str, object] = {
-        "switch_duplicates_dropped": len(dropped),
+        "switch_duplicates_dropped": dropped,
         "removed": dict(sorted(counts.reasons.items())),
         "removed_by_kommune": {
             k: dict(sorted(v.items())) for k, v in sorted(counts.reasons_by_kommune.items())
