@@ -1,17 +1,18 @@
-"""Which suppressed cells the published cells determine exactly: Gaussian elimination.
+"""Linear algebra over the equalities between cells: what the published cells determine.
 
 The equalities among cells are rows of a 0/±1 matrix E. With the published cells moved to the
-right-hand side, a suppressed cell p is determined exactly when its column of E (restricted
-to the suppressed cells) is not a combination of the other suppressed columns; in reduced row
-echelon form, when p is a pivot column whose row has no entry in any free column. The
-elimination runs per connected group of suppressed cells, exactly, modulo the prime 2³¹ − 1
-(the entries stay integers; for 0/±1 matrices of this size a false answer would need the
-prime to divide a minor, which we accept as never).
+right-hand side, a suppressed cell p is determined exactly when the unit vector of p lies in
+the row space of E restricted to the suppressed cells; in reduced row echelon form, when p is
+a pivot column whose row has no other entry. `determined` answers that for a pattern;
+`publishable` builds a pattern in one pass (Gaussian suppression). Arithmetic is exact,
+modulo the prime 2³¹ − 1 (the entries stay integers; for 0/±1 matrices of this size a false
+answer would need the prime to divide a minor, which we accept as never), per connected group
+of cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -94,68 +95,109 @@ def _pivot_rows(matrix: NDArray[np.int64], n_pivot: int) -> list[tuple[int, int]
     return pivots
 
 
-Certificate = Mapping[int, int]
-"""How a determined cell follows: relation index → multiplier (mod PRIME). The sum of the
-equalities times their multipliers holds, among the suppressed cells, that cell alone."""
-GroupCache = dict[tuple[tuple[int, ...], tuple[int, ...]], Mapping[int, Certificate]]
-
-
-def determined_groups(
-    relations: Sequence[Relation], suppressed: set[int], cache: GroupCache | None = None
-) -> list[dict[int, Certificate]]:
-    """Per linked group of suppressed cells, those whose value follows exactly from the
-    published ones, each with its certificate (groups with none are left out). A group met
-    before with the same cells and equalities is answered from `cache` (suppression adds a
-    few cells at a time)."""
-    rows, ids = _restricted(relations, suppressed)
-    groups = []
+def determined(relations: Sequence[Relation], suppressed: set[int]) -> set[int]:
+    """The suppressed cells whose value follows exactly from the published ones."""
+    rows, _ = _restricted(relations, suppressed)
+    found: set[int] = set()
     for row_ids, cells in components(rows):
-        signature = (tuple(cells), tuple(ids[i] for i in row_ids))
-        found = cache.get(signature) if cache is not None else None
-        if found is None:
-            local = _determined_in(cells, [rows[i] for i in row_ids])
-            found = {
-                cell: {ids[row_ids[j]]: k for j, k in certificate.items()}
-                for cell, certificate in local.items()
-            }
-            if cache is not None:
-                cache[signature] = found
-        if found:
-            groups.append(dict(found))
-    return groups
-
-
-def _determined_in(
-    cells: Sequence[int], rows: Sequence[Mapping[int, int]]
-) -> dict[int, dict[int, int]]:
-    """Determined cells → their certificate over `rows` (row position → multiplier): the
-    elimination carries an identity block that records which rows each reduced row mixes."""
-    position = {cell: j for j, cell in enumerate(cells)}
-    n = len(cells)
-    matrix = np.zeros((len(rows), n + len(rows)), dtype=np.int64)
-    for i, row in enumerate(rows):
-        for cell, coefficient in row.items():
-            matrix[i, position[cell]] = coefficient % PRIME
-        matrix[i, n + i] = 1
-    found = {}
-    for r, c in _pivot_rows(matrix, n):
-        if np.count_nonzero(matrix[r, :n]) == 1:
-            mix = np.flatnonzero(matrix[r, n:])
-            found[cells[c]] = {int(j): int(matrix[r, n + j]) for j in mix}
+        position = {cell: j for j, cell in enumerate(cells)}
+        matrix = np.zeros((len(row_ids), len(cells)), dtype=np.int64)
+        for i, r in enumerate(row_ids):
+            for cell, coefficient in rows[r].items():
+                matrix[i, position[cell]] = coefficient % PRIME
+        for r, c in _pivot_rows(matrix, len(cells)):
+            if np.count_nonzero(matrix[r]) == 1:
+                found.add(cells[c])
     return found
 
 
-def determined(relations: Sequence[Relation], suppressed: set[int]) -> set[int]:
-    """The suppressed cells whose value follows exactly from the published ones."""
-    return {cell for group in determined_groups(relations, suppressed) for cell in group}
+def publishable(
+    relations: Sequence[Relation],
+    publish_order: Sequence[int],
+    hidden: Iterable[int],
+    protected: set[int],
+) -> set[int]:
+    """One pass of Gaussian suppression: the cells of `publish_order` that must stay hidden.
+
+    Every cell of `publish_order` (most wanted published first) is published unless that,
+    with the cells published before it, would determine a `protected` cell exactly; `hidden`
+    cells (the protected ones among them) are never published, cells in neither are known
+    already. In the relation space: the equalities over the unknown cells are kept in reduced
+    row echelon form, columns in the reverse of the publishing order (so the cells published
+    first are mostly free columns, whose publication only deletes entries); a protected cell
+    is determined exactly when its row has no other entry. Publishing a pivot column re-pivots
+    its row on its next entry. Refusing a cell leaves the matrix as it was.
+    """
+    keep = set(hidden)
+    order = list(publish_order)
+    position = {cell: i for i, cell in enumerate(sorted(keep, reverse=True))}
+    for cell in reversed(order):
+        position[cell] = len(position)
+    rows, _ = _restricted(relations, set(position))
+    refused: set[int] = set()
+    for row_ids, cells in components(rows):
+        ordered = sorted(cells, key=position.__getitem__)
+        refused |= _publish_in([rows[i] for i in row_ids], ordered, keep, protected)
+    return refused
 
 
-def breaking(relations: Sequence[Relation], certificate: Certificate) -> dict[int, int]:
-    """Cell → its coefficient in the certified sum; hiding a cell with a nonzero coefficient
-    makes that sum hold a second unknown, so it no longer gives the cell away."""
-    sums: dict[int, int] = {}
-    for i, multiplier in certificate.items():
-        relation = relations[i]
-        for cell, sign in ((relation.total, 1), *((p, -1) for p in relation.parts)):
-            sums[cell] = (sums.get(cell, 0) + sign * multiplier) % PRIME
-    return {cell: k for cell, k in sums.items() if k}
+def _publish_in(
+    rows: Sequence[Mapping[int, int]],
+    cells: Sequence[int],
+    keep: set[int],
+    protected: set[int],
+) -> set[int]:
+    """`publishable` for one linked group; `cells` in pivot order (published last first)."""
+    n = len(cells)
+    column = {cell: j for j, cell in enumerate(cells)}
+    matrix = np.zeros((len(rows), n), dtype=np.int64)
+    for i, row in enumerate(rows):
+        for cell, coefficient in row.items():
+            matrix[i, column[cell]] = coefficient % PRIME
+    pivots = _pivot_rows(matrix, n)
+    matrix = matrix[: len(pivots)]
+    row_of = {c: r for r, c in pivots}
+    pivot_of = np.array([c for _, c in pivots], dtype=np.int64)
+    guarded = np.array([cell in protected for cell in cells], dtype=bool)
+    count = np.count_nonzero(matrix, axis=1)
+    refused: set[int] = set()
+    for j in range(n - 1, -1, -1):
+        if cells[j] in keep:
+            continue
+        r = row_of.get(j)
+        if r is None:
+            holders = np.flatnonzero(matrix[:, j])
+            if np.any((count[holders] == 2) & guarded[pivot_of[holders]]):
+                refused.add(cells[j])
+                continue
+            matrix[holders, j] = 0
+            count[holders] -= 1
+            continue
+        rest = matrix[r].copy()
+        rest[j] = 0
+        entries = np.flatnonzero(rest)
+        if entries.size == 0:
+            matrix[r] = rest
+            count[r] = 0
+            del row_of[j]
+            continue
+        c = int(entries[0])
+        if entries.size == 1 and guarded[c]:
+            refused.add(cells[j])
+            continue
+        rest = (rest * pow(int(rest[c]), PRIME - 2, PRIME)) % PRIME
+        others = np.flatnonzero(matrix[:, c])
+        others = others[others != r]
+        changed = (matrix[others] - (matrix[others, c][:, None] * rest) % PRIME) % PRIME
+        changed_count = np.count_nonzero(changed, axis=1)
+        if np.any((changed_count == 1) & guarded[pivot_of[others]]):
+            refused.add(cells[j])
+            continue
+        matrix[r] = rest
+        matrix[others] = changed
+        count[r] = entries.size
+        count[others] = changed_count
+        del row_of[j]
+        row_of[c] = r
+        pivot_of[r] = c
+    return refused

@@ -1,17 +1,20 @@
 """Primary and secondary suppression over the joint cells of a release (R-SDC-1, R-SDC-2).
 
 Primary: every count 1..k-1. Cells that must be hidden for other reasons (an excluded
-municipality, R-VAL-5) join them as *protected* cells. Secondary suppression adds the cheapest
-cells until the audit passes, in three rounds that repeat until nothing changes:
+municipality, R-VAL-5) join them as *protected* cells. Secondary suppression:
 
-1. every equality that holds a protected cell hides, besides it, cells worth at least p
-   (so that one relation alone cannot pin it down to fewer than p values);
-2. Gaussian elimination over the joint relation matrix (`linear.determined_groups`): a
-   protected cell the published cells determine exactly gets a further cell from the sum of
-   equalities that determines it (its certificate), so the cover breaks that derivation;
-3. the LP audit (`audit.audit`, pooled: pass or fail): a primary narrowed below p, or any
-   protected cell fixed, gets a further cell from one of its relations;
-4. the same LP audit over the inner cells of unit counts (`inner.inner_audit`).
+1. **Gaussian suppression, one pass** (`linear.publishable`, Statistics Norway's
+   GaussSuppression in the space of the relations): every other cell, the most wanted
+   published first (zeros, then totals, then large inner cells), is published unless that
+   would let the equalities determine a protected cell exactly. No protected cell is then
+   determined by linear algebra, in one elimination, without rounds.
+2. Top-up rounds, repeated until nothing changes, for what linear algebra does not see:
+   a. every equality that holds a protected cell hides, besides it, cells worth at least p
+      (so that one relation alone cannot pin it down to fewer than p values);
+   b. the LP audit (`audit.audit`, pooled: pass or fail): a primary narrowed below p, or any
+      protected cell fixed, gets the cheapest published cell of a relation that holds its
+      bound (a non-zero dual);
+   c. the same over the inner cells of unit counts (`inner.inner_audit`).
 
 Cost prefers small inner cells and spares totals: candidates are ranked by whether the cell
 is the total of any relation, then its value, then its key, so the same input always gives the
@@ -19,7 +22,8 @@ same pattern. Zeros are published (R-SDC-1); a zero is hidden as cover only when
 cell can serve (a tiny or sparse table), and cells already known from an earlier vintage never
 cover. A left-out municipality's zero cells are shown as ``..`` but need no protection: a
 published zero total says the same. At the end a secondary cell that the published cells still
-determine is published after all: it hides nothing.
+determine (exact audit) is published after all: it hides nothing. A secondary cell only the
+inner cells fix stays hidden (an over-suppression, never a disclosure).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 from handistat.disclosure.audit import Interval, audit, wide_enough
 from handistat.disclosure.cells import CellSet
 from handistat.disclosure.inner import InnerResult
-from handistat.disclosure.linear import GroupCache, breaking, determined_groups
+from handistat.disclosure.linear import publishable
 from handistat.disclosure.relations import LINEAR, PERSONS, PERSONS_LOWER, RESIDUAL, Relation
 
 PRIMARY = "primær"
@@ -73,8 +77,10 @@ class _Problem:
     protected: set[int]
     constants: set[int]
     by_cell: dict[int, list[int]] = field(default_factory=dict)
+    inner_intervals: dict[int, Interval] = field(default_factory=dict)
+    """The last inner-cell audit (of the protected cells), and the pattern it audited."""
+    inner_for: set[int] = field(default_factory=set)
     rank: dict[int, tuple[bool, bool, int, str]] = field(default_factory=dict)
-    groups: GroupCache = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         totals = {r.total for r in self.relations}
@@ -136,29 +142,6 @@ def _row_rule(problem: _Problem, hidden: set[int]) -> bool:
     return changed
 
 
-def _linear_round(problem: _Problem, hidden: set[int]) -> bool:
-    """Round 2: a protected cell the published cells determine exactly gets the cheapest
-    published cell of the sum of equalities that gives it away (its certificate); one
-    elimination serves every such cell, skipping those the round's covers already break."""
-    changed = False
-    for group in determined_groups(problem.relations, hidden, problem.groups):
-        added: list[int] = []
-        for cell in sorted(set(group) & problem.protected, key=problem.rank.__getitem__):
-            coefficients = breaking(problem.relations, group[cell])
-            if any(c in coefficients for c in added):
-                continue
-            found = sorted(
-                (c for c in coefficients if c not in hidden and c not in problem.constants),
-                key=problem.rank.__getitem__,
-            )
-            extra = found[0] if found else problem.cover([cell], hidden, LINEAR)
-            if extra is not None:
-                hidden.add(extra)
-                added.append(extra)
-                changed = True
-    return changed
-
-
 def failures(problem: _Problem, intervals: dict[int, Interval]) -> list[int]:
     bad = []
     for cell, interval in sorted(intervals.items()):
@@ -171,14 +154,21 @@ def failures(problem: _Problem, intervals: dict[int, Interval]) -> list[int]:
 
 
 def _audit_round(problem: _Problem, hidden: set[int]) -> bool:
-    """Round 3: the LP audit of the protected cells (pooled: pass or fail, not exact ranges)."""
+    """Round 3: the LP audit of the protected cells (pooled: pass or fail, not exact ranges).
+    A failing cell gets the cheapest published cell of a relation that holds its bound (a
+    non-zero dual), so each cover widens the interval where it is narrow."""
     need = {c: n for c, n in _needs(problem, hidden).items() if c in problem.protected}
-    intervals = audit(problem.relations, problem.cells.values, hidden, need)
+    binding: dict[int, set[int]] = {}
+    intervals = audit(problem.relations, problem.cells.values, hidden, need, binding)
     changed = False
     for cell in failures(problem, intervals):
+        found = problem.candidates(sorted(binding.get(cell, ())), hidden)
         around = {c for i in problem.by_cell.get(cell, []) for c in problem.relations[i].cells()}
-        extra = problem.cover([cell], hidden, ALL_KINDS) or problem.cover(
-            sorted(around & hidden), hidden, ALL_KINDS
+        extra = (
+            found[0]
+            if found
+            else problem.cover([cell], hidden, ALL_KINDS)
+            or problem.cover(sorted(around & hidden), hidden, ALL_KINDS)
         )
         if extra is not None:
             hidden.add(extra)
@@ -198,7 +188,10 @@ def _needs(problem: _Problem, hidden: set[int]) -> dict[int, float]:
 
 def _inner_round(problem: _Problem, hidden: set[int], inner: InnerAudit) -> bool:
     """Round 4: the same top-up where the inner cells narrow a protected cell further."""
-    result = inner(hidden, _needs(problem, hidden))
+    need = {c: n for c, n in _needs(problem, hidden).items() if c in problem.protected}
+    result = inner(hidden, need)
+    problem.inner_intervals = result.intervals
+    problem.inner_for = set(hidden)
     changed = False
     for cell in failures(problem, result.intervals):
         bound_by = [c for c in result.binding.get(cell, []) if c not in problem.constants]
@@ -211,12 +204,12 @@ def _inner_round(problem: _Problem, hidden: set[int], inner: InnerAudit) -> bool
 
 
 def _release_determined(
-    problem: _Problem, hidden: set[int], *audits: Mapping[int, Interval]
+    problem: _Problem, hidden: set[int], intervals: Mapping[int, Interval]
 ) -> set[int]:
-    """Publish secondary cells whose value is already fixed: hiding them protects nothing."""
+    """Publish secondary cells the relations already fix: hiding them protects nothing, and
+    publishing them changes no interval, in this audit or the inner-cell one."""
     released = {
         cell
-        for intervals in audits
         for cell, interval in intervals.items()
         if cell in hidden and cell not in problem.protected and interval.width <= 0
     }
@@ -228,7 +221,7 @@ def _top_up(problem: _Problem, hidden: set[int], inner: InnerAudit | None, round
     """Rounds 1-4 until nothing changes; the number of rounds run so far."""
     while rounds < MAX_ROUNDS:
         rounds += 1
-        if _row_rule(problem, hidden) | _linear_round(problem, hidden):
+        if _row_rule(problem, hidden):
             continue
         changed = _audit_round(problem, hidden)
         if not changed and inner is not None:
@@ -248,28 +241,27 @@ def protect(
 ) -> Pattern:
     """The suppression pattern: primaries, `forced` cells (excluded), and secondaries.
 
-    Secondary cells the full audit finds fixed are published (and never cover again); what
-    they tell the other audit model is what an attacker knew already, so the rounds run again
-    with it until nothing more is released.
+    One pass of Gaussian suppression (`linear.publishable`, cheapest cells hidden last), then
+    rounds 1-4 until the audits pass; secondary cells the exact audit finds fixed are
+    published at the end (they hide nothing, and publishing them changes no interval).
     """
     known = set(constants)
     first = primary(cells, params)
     must = set(forced)
     protected = (first | {c for c in must if cells.values[c] > 0}) - known
     problem = _Problem(cells, relations, params, protected, known)
-    hidden = set(protected)
-    rounds = 0
-    while True:
-        rounds = _top_up(problem, hidden, inner, rounds)
-        intervals = audit(relations, cells.values, hidden)
-        inner_intervals = inner(hidden, _needs(problem, hidden)).intervals if inner else {}
-        released = _release_determined(problem, hidden, intervals, inner_intervals)
-        if not released or rounds >= MAX_ROUNDS:
-            break
-        problem.constants |= released
+    hidden = protected | must
+    candidates = [c for c in range(len(cells)) if c not in hidden and c not in known]
+    candidates.sort(key=problem.rank.__getitem__, reverse=True)
+    hidden |= publishable(relations, candidates, hidden, protected)
+    rounds = _top_up(problem, hidden, inner, 0)
+    if inner is not None and problem.inner_for != hidden:
+        _inner_round(problem, hidden, inner)  # the record needs the final pattern's intervals
+    intervals = audit(relations, cells.values, hidden)  # exact, for the record
+    _release_determined(problem, hidden, intervals)
     pattern = Pattern(known=(first | must) & known, rounds=rounds)
     for cell in sorted(hidden):
         pattern.status[cell] = PRIMARY if cell in first else EXCLUDED if cell in must else SECONDARY
     pattern.intervals = {c: i for c, i in intervals.items() if c in hidden}
-    pattern.inner = {c: i for c, i in inner_intervals.items() if c in hidden}
+    pattern.inner = {c: i for c, i in problem.inner_intervals.items() if c in hidden}
     return pattern
