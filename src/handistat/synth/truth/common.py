@@ -78,11 +78,10 @@ class Person:
 def read_persons(population: Path, wanted: set[str] | None = None) -> dict[str, Person]:
     """``personer.csv`` as cpr → Person (only ``wanted`` CPRs when given)."""
     persons = {}
-    for row in read_csv(population / "personer.csv"):
-        if wanted is None or row["cpr"] in wanted:
-            persons[row["cpr"]] = Person(
-                row["koen"], parse_date(row["foedselsdato"]), parse_date(row["doedsdato"])
-            )
+    columns = ("cpr", "koen", "foedselsdato", "doedsdato")
+    for cpr, koen, born, died in read_columns(population / "personer.csv", columns):
+        if wanted is None or cpr in wanted:
+            persons[cpr] = Person(koen, parse_date(born), parse_date(died))
     return persons
 
 
@@ -91,11 +90,12 @@ def residences(
 ) -> dict[str, list[tuple[str, dt.date, dt.date | None]]]:
     """``bopael.csv`` spells (kommune, fra, til) of the ``wanted`` CPRs."""
     spells: dict[str, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
-    for row in read_csv(population / "bopael.csv"):
-        if row["cpr"] in wanted:
-            fra = parse_date(row["fra"])
+    columns = ("cpr", "kommune", "fra", "til")
+    for cpr, kommune, fra_text, til in read_columns(population / "bopael.csv", columns):
+        if cpr in wanted:
+            fra = parse_date(fra_text)
             assert fra is not None
-            spells[row["cpr"]].append((row["kommune"], fra, parse_date(row["til"])))
+            spells[cpr].append((kommune, fra, parse_date(til)))
     return dict(spells)
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from handistat.synth import refdata
@@ -210,6 +211,7 @@ def loan_end(row: LoanRow, person: Person) -> dt.date | None:
     return min(ends) if ends else None
 
 
+@cache
 def period(year: int) -> tuple[dt.date, dt.date]:
     return (PERIOD_START if year == 2022 else dt.date(year, 1, 1)), dt.date(year, 12, 31)
 
