@@ -31,7 +31,7 @@ def recipients_by_reporter(pop: Population, scale: Scale, seed: int) -> dict[str
     for i in range(len(pop)):
         if not is_recipient(pop, i, rng, scale.genbrug_factor):
             continue
-        reporters = {reporter_of(k) for k, _, _ in pop.spells(i)} or {"661"}
+        reporters = {reporter_of(k) for k, _, _ in pop.spell_ordinals(i)} or {"661"}
         for reporter in sorted(reporters - {SILENT_KOMMUNE}):
             by_reporter[reporter].append(i)
     return by_reporter

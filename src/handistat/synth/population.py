@@ -22,6 +22,7 @@ _TODAY = TODAY.toordinal()
 _DEATHS_FROM = dt.date(2015, 1, 1).toordinal()
 _MOVES_FROM = dt.date(2016, 1, 1).toordinal()
 _RESIDENCE_CAP = dt.date(2014, 12, 31).toordinal()
+_BORN_HERE_FROM = dt.date(1995, 1, 1).toordinal()
 
 
 def _age_weight(age: int) -> float:
@@ -88,18 +89,15 @@ class Population:
             return self.kommuner[self.prev_kommune[i]]
         return self.kommuner[self.kommune[i]]
 
-    def spells(self, i: int) -> list[tuple[str, dt.date, dt.date | None]]:
-        """Residence spells (kommune, fra, til); til None = current."""
+    def spell_ordinals(self, i: int) -> list[tuple[str, int, int]]:
+        """Residence spells (kommune, fra, til) as ordinals; til 0 = current."""
         if self.kommune[i] < 0:
             return []
-        til = self.death_date(i)
         here = self.kommuner[self.kommune[i]]
-        fra = dt.date.fromordinal(self.fra[i])
         if self.prev_kommune[i] < 0:
-            return [(here, fra, til)]
-        move = dt.date.fromordinal(self.move[i])
+            return [(here, self.fra[i], self.death[i])]
         before = self.kommuner[self.prev_kommune[i]]
-        return [(before, fra, move - dt.timedelta(days=1)), (here, move, til)]
+        return [(before, self.fra[i], self.move[i] - 1), (here, self.move[i], self.death[i])]
 
 
 def _sample_birth_death(rng: random.Random, dead_share: float) -> tuple[int, int]:
@@ -113,7 +111,7 @@ def _sample_birth_death(rng: random.Random, dead_share: float) -> tuple[int, int
 
 def _first_residence(rng: random.Random, birth: int) -> int:
     """Born here when young; older persons' first known spell starts as adults, before 2015."""
-    if birth >= dt.date(1995, 1, 1).toordinal():
+    if birth >= _BORN_HERE_FROM:
         return birth
     moved_in = birth + int(rng.uniform(18, 45) * _YEAR)
     return max(birth, min(moved_in, _RESIDENCE_CAP - rng.randrange(3650)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from handistat.synth.csvio import iso, iso_ordinal, write_rows
+from handistat.synth.csvio import iso_ordinal, write_rows
 from handistat.synth.population import KOEN_K, KOEN_M, Population
 
 _KOEN = {KOEN_M: "M", KOEN_K: "K"}
@@ -20,8 +20,8 @@ def _person_rows(pop: Population) -> Iterator[tuple[str, str, str, str]]:
 
 def _residence_rows(pop: Population) -> Iterator[tuple[str, str, str, str]]:
     for i in range(len(pop)):
-        for kommune, fra, til in pop.spells(i):
-            yield pop.cpr[i], kommune, fra.isoformat(), iso(til)
+        for kommune, fra, til in pop.spell_ordinals(i):
+            yield pop.cpr[i], kommune, iso_ordinal(fra), iso_ordinal(til) if til else ""
 
 
 def write_population(pop: Population, out: Path) -> tuple[int, int]:
