@@ -55,7 +55,7 @@ AREAS = (
 )
 MODULES = (
     "handistat.api.deliveries",
-    "handistat.accounts",
+    "handistat.api.session",
     "handistat.approval",
     "handistat.web.portal",
     "handistat.web.staff",

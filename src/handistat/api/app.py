@@ -57,8 +57,8 @@ def install_error_handlers(api: FastAPI) -> None:
 def create_app(application: App) -> FastAPI:
     """The app over one `App` (settings, stores, clock)."""
     install_log_masking()  # no CPR in any log line, uvicorn's access log included (R-CPR-5)
-    from handistat.accounts.http import install_accounts
     from handistat.api import deliveries, statbank
+    from handistat.api.security import install_accounts
     from handistat.web import portal, public, staff, staff_users
 
     api = FastAPI(

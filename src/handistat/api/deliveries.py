@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from handistat.accounts.ownership import delivery_summary, get_visible, list_visible
-from handistat.accounts.resolve import require_csrf
+from handistat.api.auth import require_csrf
 from handistat.api.deliveries_stream import (
     BadRequest,
     RowId,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from handistat.accounts.principal import STAFF_ROLES, Principal, Role
+from handistat.api.auth import principal_from_request
 from handistat.app import App
 from handistat.errors import NotAuthenticated, NotAuthorised
 
@@ -32,8 +33,6 @@ def get_app(request: Request) -> App:
 
 def current_principal(request: Request) -> Principal | None:
     """The caller from `Authorization: Bearer <token>` or the session cookie, or None."""
-    from handistat.accounts.resolve import principal_from_request
-
     return principal_from_request(get_app(request), request)
 
 

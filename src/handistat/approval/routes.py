@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from handistat.accounts.resolve import require_csrf
+from handistat.api.auth import require_csrf
 from handistat.api.deliveries_stream import PathYear, RowId
 from handistat.api.deps import Principal, Role, get_app, require_principal, require_staff
 from handistat.approval.processing import run_processing

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from handistat.accounts.resolve import LoginRequired, PageForbidden, csrf_token
+from handistat.api.auth import LoginRequired, PageForbidden, csrf_token
 from handistat.api.deps import Principal, current_principal
 from handistat.web.templating import TEMPLATES
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from handistat.accounts.resolve import require_csrf
+from handistat.api.auth import require_csrf
 from handistat.api.deps import Principal
 from handistat.dissemination.access import release_service
 from handistat.dissemination.webpage import not_found, page, staff_page

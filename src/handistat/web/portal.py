@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from handistat.accounts import crypto
 from handistat.accounts.ownership import get_visible, list_visible
-from handistat.accounts.resolve import SESSION_COOKIE, PageNotFound, accounts, require_csrf
-from handistat.accounts.routes import client_address, set_session_cookie
+from handistat.accounts.resolve import SESSION_COOKIE, accounts
+from handistat.api.auth import PageNotFound, require_csrf
 from handistat.api.deliveries_stream import RowId
 from handistat.api.deps import Principal, get_app
+from handistat.api.session import client_address, set_session_cookie
 from handistat.approval.queries import visible_reports
 from handistat.audit import AuditLog
 from handistat.clock import today_copenhagen

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from handistat.accounts.resolve import PageForbidden, PageNotFound, require_csrf
+from handistat.api.auth import PageForbidden, PageNotFound, require_csrf
 from handistat.api.deliveries_stream import RowId
 from handistat.api.deps import Principal, Role, get_app
 from handistat.approval.handbu import table_rows

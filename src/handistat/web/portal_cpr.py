@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from handistat.accounts.resolve import PageNotFound, require_csrf
+from handistat.api.auth import PageNotFound, require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.audit import AuditLog
 from handistat.web.portal_data import own_report

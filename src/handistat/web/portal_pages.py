@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from handistat.accounts.resolve import (
+from handistat.api.auth import (
     LoginRequired,
     PageForbidden,
     PageNotFound,

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
-from handistat.accounts.resolve import require_csrf
+from handistat.api.auth import require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.audit import AuditLog
 from handistat.web import portal_formats

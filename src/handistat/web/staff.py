@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from handistat.accounts.ownership import list_visible
-from handistat.accounts.resolve import PageNotFound, require_csrf
+from handistat.api.auth import PageNotFound, require_csrf
 from handistat.api.deps import Principal, get_app
 from handistat.approval.processing import run_processing
 from handistat.approval.reminders import Reminders

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from handistat.accounts.resolve import PageNotFound, require_csrf
+from handistat.api.auth import PageNotFound, require_csrf
 from handistat.api.deliveries_stream import RowId
 from handistat.api.deps import Principal, get_app
 from handistat.approval.declarations import STANDARD_SCHEDULE, Decision, kommune_navn

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from handistat.accounts.principal import Principal
-from handistat.accounts.resolve import require_csrf
+from handistat.api.auth import require_csrf
 from handistat.api.deps import get_app
 from handistat.errors import HandistatError
 from handistat.register.samarbejder import add_samarbejde, end_samarbejde, list_samarbejder

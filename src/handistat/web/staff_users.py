@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from handistat.accounts.lifecycle import Lifecycle
 from handistat.accounts.principal import Principal
-from handistat.accounts.resolve import accounts, require_csrf
+from handistat.accounts.resolve import accounts
+from handistat.api.auth import require_csrf
 from handistat.api.deps import get_app
 from handistat.errors import HandistatError
 from handistat.web.portal_pages import render, staff_principal

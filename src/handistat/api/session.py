@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from handistat.accounts.client import client_address as address_of
 from handistat.accounts.client import networks
-from handistat.accounts.resolve import SESSION_COOKIE, accounts, require_csrf
+from handistat.accounts.resolve import SESSION_COOKIE, accounts
 from handistat.accounts.service import LoggedIn
+from handistat.api.auth import require_csrf
 from handistat.api.deps import Principal, get_app, require_principal
 
 router = APIRouter(prefix="/api/v1/session", tags=["konto"])

@@ -1,4 +1,4 @@
-"""What the accounts area adds to the one HTTP app: security headers on every response,
+"""What the accounts area needs of the one HTTP app: security headers on every response,
 browser-friendly answers for the portal and staff pages, and the session and approval APIs.
 
 `install_accounts(api, application)` is the single call `api.app.create_app` makes.
@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from handistat.accounts.resolve import CsrfFailed, LoginRequired, PageForbidden, PageNotFound
+from handistat.api.auth import CsrfFailed, LoginRequired, PageForbidden, PageNotFound
 from handistat.app import App
 from handistat.errors import HandistatError
 
@@ -93,7 +93,7 @@ def _page(request: Request, exc: HandistatError) -> Response:
 
 def install_accounts(api: FastAPI, application: App) -> None:
     """Security headers, browser error handling, and the session and approval APIs."""
-    from handistat.accounts import routes as session_routes
+    from handistat.api import session as session_routes
     from handistat.approval import routes as approval_routes
 
     api.add_middleware(SecurityHeaders)
