@@ -11,7 +11,8 @@ deliveries, and the ground truth to test the pipeline against.
 
 The truth (``handistat.synth.truth``) is computed from those files alone by a slow,
 independent reference of the SPEC's rules; for HANDBU it is also checked against the
-episodes the generator planned.
+episodes the generator planned. Imports nothing of handistat outside `synth`; imported
+only by the CLI (and the tests).
 """
 
 from handistat.synth.generate import SynthSummary, generate
