@@ -1,5 +1,8 @@
 """approval stage: municipal validation lists, approval reports, reminders and the release
-decision per municipality (R-VAL-1..5)."""
+decision per municipality (R-VAL-1..5). May import `accounts`, `intake`, `register`,
+`engines`, `tables`, `release`, `stores`, `reference`, `api` (its routes; `Principal` via
+`api.deps`), `web.danish` (Danish dates and numbers), `app`, `audit`, `clock`, `errors`.
+Imported by `release` (lazily), `api`, `web` and the CLI."""
 
 from __future__ import annotations
 

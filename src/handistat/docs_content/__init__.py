@@ -1,5 +1,6 @@
 """Statistics documentation (R-PUB-5): one Markdown document per statistic, in Danish, packaged
-with the code and rendered by the public pages (``/dokumentation/<slug>``)."""
+with the code and rendered by the public pages (``/dokumentation/<slug>``). Imports only
+`errors` of handistat; imported by `web.public`."""
 
 from __future__ import annotations
 

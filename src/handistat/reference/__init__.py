@@ -1,4 +1,6 @@
-"""Packaged code lists (R-GEN-6)."""
+"""Packaged code lists (R-GEN-6): municipalities, landsdele, HANDBU and GENBRUG paragraphs,
+ISO 9999 classes and depot collaborations, read from `data/*.csv`. Imports nothing of
+handistat; imported by `intake`, `register`, `tables`, `approval`, `accounts`, `api`, `web`."""
 
 from handistat.reference.codes import (
     GenbrugParagraf,
