@@ -6,7 +6,7 @@ tests/test_ground_truth.py), protects the release of the latest year jointly (th
 six tables) as `release create` does, and writes the time, the counts and the loss as JSON.
 
     uv run handistat synth --scale national --seed 1 --out /tmp/national     # ~10 min
-    uv run python -m benchmarks.disclosure --synth /tmp/national \
+    uv run python -m benchmarks.disclosure --synth /tmp/national --independent \
         --out benchmarks/results/disclosure-national.json
 """
 
@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.independent_audit import independent_audit
 from handistat.disclosure.protect import protect_tables
 from handistat.disclosure.suppress import Parameters
 from handistat.tables.compute import _cube_dimension, time_dimension
@@ -42,7 +43,7 @@ def true_cube(spec: TableSpec, folder: Path, years: list[int]) -> Cube:
     return Cube(spec.id, spec.title, spec.unit, dims, values, spec.notes, spec.title_en)
 
 
-def run(synth: Path, year: int | None, params: Parameters) -> dict[str, Any]:
+def run(synth: Path, year: int | None, params: Parameters, independent: bool) -> dict[str, Any]:
     folder = synth / "truth" / "tables"
     years_found = sorted(
         {
@@ -59,6 +60,11 @@ def run(synth: Path, year: int | None, params: Parameters) -> dict[str, Any]:
     protected = protect_tables(tables, params)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     report = protected.report
+    checked = (
+        independent_audit(protected.tables, {s.id: c for s, c in tables}, params.k, params.p)
+        if independent
+        else None
+    )
     return {
         "what": "HANDBU release: joint protection + LP audits (relations and inner cells)",
         "synth": str(synth),
@@ -74,6 +80,7 @@ def run(synth: Path, year: int | None, params: Parameters) -> dict[str, Any]:
         "rounds": report["runder"],
         "counts": report["antal"],
         "loss_per_table": protected.internal["tab"],
+        "independent_audit": checked,
     }
 
 
@@ -84,8 +91,13 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write the JSON result here")
     parser.add_argument("-k", type=int, default=3)
     parser.add_argument("-p", type=int, default=3)
+    parser.add_argument(
+        "--independent",
+        action="store_true",
+        help="also audit the protected tables with benchmarks.independent_audit",
+    )
     args = parser.parse_args()
-    result = run(args.synth, args.year, Parameters(k=args.k, p=args.p))
+    result = run(args.synth, args.year, Parameters(k=args.k, p=args.p), args.independent)
     text = json.dumps(result, indent=1, ensure_ascii=False)
     print(text)
     if args.out:
