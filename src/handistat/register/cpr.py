@@ -45,16 +45,37 @@ def cpr_birth_date_sql(digits: str) -> str:
     Integer arithmetic and `MAKE_DATE` only, so DuckDB and Spark read it alike (R-PERF-6):
     the day is checked against the month's length (leap years by the Gregorian rule) before
     the date is made, instead of parsing text with a dialect's date parser.
-    """
 
+    As one expression every part is computed several times (the year eight times); over
+    millions of rows use `cpr_parts_sql`, `cpr_year_sql` and `checked_date_sql` in nested
+    SELECTs, which compute each part once (issue 15)."""
+    parts = {name: expression for expression, name in _parts(digits)}
+    year = cpr_year_sql(parts["cpr_aa"], parts["cpr_c7"])
+    return checked_date_sql(year, parts["cpr_md"], parts["cpr_dag"])
+
+
+def _parts(digits: str) -> list[tuple[str, str]]:
     def part(start: int) -> str:
         return f"TRY_CAST(substr({digits}, {start}, 2) AS INTEGER)"
 
-    yy, month, day = part(5), part(3), part(1)
-    d7 = f"substr({digits}, 7, 1)"
-    year = (
+    return [
+        (part(1), "cpr_dag"),
+        (part(3), "cpr_md"),
+        (part(5), "cpr_aa"),
+        (f"substr({digits}, 7, 1)", "cpr_c7"),
+    ]
+
+
+def cpr_parts_sql(digits: str) -> str:
+    """Select-list items `cpr_dag`, `cpr_md`, `cpr_aa` (integers) and `cpr_c7` (the 7th
+    digit) of a ten-digit CPR string expression, for `cpr_year_sql` one SELECT further out."""
+    return ", ".join(f"{expression} AS {name}" for expression, name in _parts(digits))
+
+
+def cpr_year_sql(yy: str, d7: str) -> str:
+    """The birth year from the two-digit year and the 7th digit (R-CPR-2)."""
+    return (
         f"(CASE WHEN {d7} IN ('0', '1', '2', '3') THEN 1900 + {yy} "
         f"WHEN {d7} IN ('4', '9') THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
         f"WHEN {yy} <= 57 THEN 2000 + {yy} ELSE 1800 + {yy} END)"
     )
-    return checked_date_sql(year, month, day)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handistat.register.cpr import cpr_birth_date_sql
-from handistat.register.sql import Step
+from handistat.register.cpr import cpr_parts_sql, cpr_year_sql
+from handistat.register.sql import Step, checked_date_sql
 
 PERIOD_START = "2022-07-01"
 """R-IN-9: the statistics period starts here."""
@@ -25,23 +25,59 @@ _NORMALISED_COLUMNS = """delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS
   paragraf, udleveringsdato, indleveringsdato"""
 
 
+_CLEANED_COLUMNS = (
+    "l.delivery_id, l.kildesystem, l.indberetningskommune, l.betalingskommune, l.udlaan_id, "
+    "l.hmi_nummer, l.cpr, l.paragraf, l.udleveringsdato, l.indleveringsdato"
+)
+
+
 def normalised_sql() -> Step:
     """The staged rows with typed values and a ten-digit CPR (or NULL)."""
     return Step("genbrug_laan", f"SELECT {_NORMALISED_COLUMNS}\nFROM genbrug_input")
 
 
 def switched_sql() -> Step:
-    """R-IN-8: after a system switch the old system counts only for loans before cut-over.
+    """R-IN-8 and R-GB-2 in one pass over the staged rows: after a system switch the old
+    system counts only for loans before cut-over; each remaining loan gets its recipient
+    from `personer` and `fejlkode`, the first reason that removes it (NULL: kept).
 
-    Normalising and this filter are one statement (issue 15): the staged rows are read and
-    written once, not copied once per step."""
+    One statement (issue 15): the staged rows are read and written once, not copied once per
+    step. The reason does not depend on pairing, so it is computed here, before the pairs are
+    known; the paired old-system copies are left out by the readers (`_pairing_sql`).
+    Persons are joined on `person_id`, the CPR as an integer, and only those persons who
+    have a loan are looked up (0.7 M of 5.9 M nationally), so the join's hash table is small
+    and narrow. The birth date is computed once per loan, each of its parts once (nested
+    SELECTs: as one expression the CPR's year was computed eight times per loan)."""
     return Step(
         "genbrug_skiftet",
         f"""
-SELECT l.*
-FROM (SELECT {_NORMALISED_COLUMNS} FROM genbrug_input) AS l
-LEFT JOIN systemskifte AS s ON s.kommune = l.indberetningskommune AND s.fra = l.kildesystem
-WHERE s.kommune IS NULL OR l.udleveringsdato < s.dato""",
+WITH laan AS (
+  SELECT a.*, {checked_date_sql("a.cpr_aar", "a.cpr_md", "a.cpr_dag")} AS foedt
+  FROM (
+    SELECT d.*, {cpr_year_sql("d.cpr_aa", "d.cpr_c7")} AS cpr_aar
+    FROM (
+      SELECT n.*, CAST(n.cpr AS BIGINT) AS person_id, {cpr_parts_sql("n.cpr")}
+      FROM (SELECT {_NORMALISED_COLUMNS} FROM genbrug_input) AS n
+      LEFT JOIN systemskifte AS s
+        ON s.kommune = n.indberetningskommune AND s.fra = n.kildesystem
+      WHERE s.kommune IS NULL OR n.udleveringsdato < s.dato
+    ) AS d
+  ) AS a
+),
+modtagere AS (
+  SELECT p.person_id, p.koen, p.foedselsdato, p.doedsdato
+  FROM personer AS p
+  JOIN (SELECT DISTINCT person_id FROM laan) AS k ON k.person_id = p.person_id
+)
+SELECT {_CLEANED_COLUMNS}, l.person_id, p.koen, p.foedselsdato, p.doedsdato,
+  CASE WHEN l.cpr IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
+       WHEN p.person_id IS NULL THEN 'FIKTIV_CPR'
+       WHEN p.doedsdato < l.udleveringsdato THEN 'DOED_VED_UDLEVERING'
+       WHEN l.indleveringsdato < DATE '{PERIOD_START}' THEN 'INDLEVERET_FOER_PERIODEN'
+       WHEN l.indleveringsdato < l.udleveringsdato THEN 'INDLEVERET_FOER_UDLEVERING'
+  END AS fejlkode
+FROM laan AS l
+LEFT JOIN modtagere AS p ON p.person_id = l.person_id""",
     )
 
 
@@ -51,14 +87,24 @@ choice of both its loans (exactly the pairs greedy pairing takes next), at least
 group of competing loans, so the result is the greedy one whenever no group holds more than
 six loans on one side (copies of one device lent to one person within the window). Spark cuts
 the lineage after every step (`SparkRunner.view`), so the rounds cost the same on both
-engines."""
+engines.
+
+A candidate pair whose two loans have no other candidate is a group of its own, and the
+first round takes it; so the rounds see only the competing candidates (`_competing_sql`),
+and `genbrug_dubletter` adds the lone pairs back (nationally 72 of 137,944 candidates
+compete; issue 15)."""
 
 
 def candidates_sql(days: int) -> Step:
-    """Loans in both the old and the new system: same CPR, device and delivery ±`days`."""
+    """Loans in both the old and the new system: same CPR, device and delivery ±`days`, with
+    how many candidates each of the two loans has (`gammel_antal`, `ny_antal`)."""
     return Step(
         "genbrug_kandidater",
         f"""
+SELECT c.*,
+  COUNT(*) OVER ({_old_loan_window()}) AS gammel_antal,
+  COUNT(*) OVER ({_new_loan_window()}) AS ny_antal
+FROM (
 SELECT s.kommune, s.fra, s.til,
   o.delivery_id AS gammel_delivery_id, o.udlaan_id AS gammel_udlaan_id,
   n.delivery_id AS ny_delivery_id, n.udlaan_id AS ny_udlaan_id, o.cpr, o.hmi_nummer,
@@ -69,7 +115,8 @@ JOIN systemskifte AS s ON s.kommune = o.indberetningskommune AND s.fra = o.kilde
 JOIN genbrug_skiftet AS n
   ON n.indberetningskommune = s.kommune AND n.kildesystem = s.til
  AND n.cpr = o.cpr AND n.hmi_nummer = o.hmi_nummer
- AND ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) <= {days}""",
+ AND ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) <= {days}
+) AS c""",
     )
 
 
@@ -77,6 +124,11 @@ _PAIR_COLUMNS = (
     "kommune, fra, til, gammel_delivery_id, gammel_udlaan_id, ny_delivery_id, ny_udlaan_id, "
     "cpr, hmi_nummer, gammel_udleveringsdato, ny_udleveringsdato, afstand"
 )
+
+
+def _lone_sql() -> str:
+    """A candidate pair with no competitor on either side."""
+    return "gammel_antal = 1 AND ny_antal = 1"
 
 
 def _old_loan_window() -> str:
@@ -93,7 +145,11 @@ def pairing_round_sql(round_no: int) -> Step:
     and it is each loan's best free choice (closest dates first, then `udlaan_id`): exactly the
     pairs greedy pairing in that order takes next. Each round reads the previous one once, so
     the plan grows linearly (Spark keeps the whole lineage)."""
-    previous = f"genbrug_par_{round_no - 1}" if round_no > 1 else "genbrug_kandidater"
+    previous = (
+        f"genbrug_par_{round_no - 1}"
+        if round_no > 1
+        else f"(SELECT * FROM genbrug_kandidater WHERE NOT ({_lone_sql()})) AS konkurrerende"
+    )
     taken = "parret" if round_no > 1 else "CAST(NULL AS INTEGER)"
     paired = f"CASE WHEN {taken} IS NULL THEN 0 ELSE 1 END"
     return Step(
@@ -120,12 +176,20 @@ FROM (
 
 
 def duplicates_sql() -> Step:
-    """The pairs of all rounds: each old loan and each new loan in at most one pair."""
+    """The lone pairs and the pairs of all rounds: each old loan and each new loan in at most
+    one pair."""
+    columns = (
+        "kommune, fra, til, gammel_delivery_id, gammel_udlaan_id, ny_udlaan_id, cpr, "
+        "hmi_nummer, gammel_udleveringsdato, ny_udleveringsdato"
+    )
     return Step(
         "genbrug_dubletter",
         f"""
-SELECT kommune, fra, til, gammel_delivery_id, gammel_udlaan_id, ny_udlaan_id, cpr,
-  hmi_nummer, gammel_udleveringsdato, ny_udleveringsdato
+SELECT {columns}
+FROM genbrug_kandidater
+WHERE {_lone_sql()}
+UNION ALL
+SELECT {columns}
 FROM genbrug_par_{PAIRING_ROUNDS}
 WHERE parret IS NOT NULL""",
     )
@@ -136,45 +200,25 @@ def pairing_steps(days: int) -> list[Step]:
     return [candidates_sql(days), *rounds, duplicates_sql()]
 
 
-def _not_a_duplicate_sql(alias: str) -> str:
-    """The loan is not the old system's copy of a paired loan (R-IN-8)."""
-    return f"""NOT EXISTS (
-  SELECT 1 FROM genbrug_dubletter AS d
-  WHERE d.gammel_delivery_id = {alias}.delivery_id AND d.gammel_udlaan_id = {alias}.udlaan_id)"""
-
-
-_CLEANED_COLUMNS = (
-    "l.delivery_id, l.kildesystem, l.indberetningskommune, l.betalingskommune, l.udlaan_id, "
-    "l.hmi_nummer, l.cpr, l.paragraf, l.udleveringsdato, l.indleveringsdato"
-)
-
-
-def cleaned_sql() -> Step:
-    """R-GB-2: the first reason that removes a loan, or NULL for a kept one. Paired old-system
-    copies are left out here (once `genbrug_samlet`), and the birth date is computed once per
-    loan in the inner query (it is used three times)."""
-    born = cpr_birth_date_sql("s.cpr")
-    return Step(
-        "genbrug_renset",
-        f"""
-SELECT {_CLEANED_COLUMNS}, p.koen, p.foedselsdato, p.doedsdato,
-  CASE WHEN l.cpr IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
-       WHEN p.cpr IS NULL THEN 'FIKTIV_CPR'
-       WHEN p.doedsdato < l.udleveringsdato THEN 'DOED_VED_UDLEVERING'
-       WHEN l.indleveringsdato < DATE '{PERIOD_START}' THEN 'INDLEVERET_FOER_PERIODEN'
-       WHEN l.indleveringsdato < l.udleveringsdato THEN 'INDLEVERET_FOER_UDLEVERING'
-  END AS fejlkode
-FROM (
-  SELECT s.*, {born} AS foedt
-  FROM genbrug_skiftet AS s
-  WHERE {_not_a_duplicate_sql("s")}
-) AS l
-LEFT JOIN personer AS p ON p.cpr = l.cpr""",
+def _pairing_sql(alias: str) -> str:
+    """A LEFT JOIN of the loan `alias` to its pair as the old system's copy, if it has one;
+    `_not_a_duplicate_sql` then keeps the loans without. A join, not a NOT EXISTS: DuckDB
+    plans the correlated form with a grouping of all 8 M loans by their key (issue 15). Each
+    old loan is in at most one pair, so the join repeats no loan."""
+    return (
+        f"LEFT JOIN genbrug_dubletter AS par ON par.gammel_delivery_id = {alias}.delivery_id"
+        f" AND par.gammel_udlaan_id = {alias}.udlaan_id"
     )
 
 
+def _not_a_duplicate_sql() -> str:
+    """The loan is not the old system's copy of a paired loan (R-IN-8); after `_pairing_sql`."""
+    return "par.gammel_udlaan_id IS NULL"
+
+
 def residence_sql() -> Step:
-    """The recipient's residence municipality on the delivery day (latest spell wins)."""
+    """The recipient's residence municipality on the delivery day (latest spell wins), for
+    kept loans of municipalities in a collaboration (the only ones that need it)."""
     return Step(
         "genbrug_bopael",
         """
@@ -183,13 +227,28 @@ FROM (
   SELECT r.delivery_id, r.udlaan_id, b.kommune, ROW_NUMBER() OVER (
     PARTITION BY r.delivery_id, r.udlaan_id
     ORDER BY b.fra DESC NULLS LAST, b.kommune NULLS LAST) AS n
-  FROM genbrug_renset AS r
-  JOIN bopael AS b ON b.cpr = r.cpr AND b.fra <= r.udleveringsdato
+  FROM genbrug_skiftet AS r
+  JOIN bopael AS b ON b.person_id = r.person_id AND b.fra <= r.udleveringsdato
    AND (b.til IS NULL OR b.til >= r.udleveringsdato)
   WHERE r.fejlkode IS NULL
     AND r.indberetningskommune IN (SELECT indberetningskommune FROM ref_samarbejde)
 ) AS ranked
 WHERE n = 1""",
+    )
+
+
+def collaboration_day_sql() -> Step:
+    """R-GB-4: the kept loans whose reporting municipality is in a collaboration on the loan's
+    delivery day. A join of the (few) collaboration loans, read by `genbrug_udlaan` through
+    its key: a correlated NOT EXISTS there cost a join over every loan (issue 15)."""
+    return Step(
+        "genbrug_samarbejde",
+        f"""
+SELECT DISTINCT r.delivery_id, r.udlaan_id
+FROM genbrug_skiftet AS r
+JOIN ref_samarbejde AS c ON c.indberetningskommune = r.indberetningskommune
+ AND {member_on_delivery_sql("c")}
+WHERE r.fejlkode IS NULL""",
     )
 
 
@@ -202,13 +261,11 @@ def member_on_delivery_sql(alias: str) -> str:
 
 
 def statistics_municipality_sql() -> str:
-    """R-GB-4 as an expression over `r` (loan), `m` (paying member) and `b` (residence);
-    membership is that on the loan's delivery day."""
-    return f"""CASE
-    WHEN NOT EXISTS (SELECT 1 FROM ref_samarbejde AS c
-                     WHERE c.indberetningskommune = r.indberetningskommune
-                       AND {member_on_delivery_sql("c")})
-      THEN r.indberetningskommune
+    """R-GB-4 as an expression over `r` (loan), `c` (`genbrug_samarbejde`: its municipality
+    is in a collaboration), `m` (paying member) and `b` (residence); membership is that on
+    the loan's delivery day."""
+    return """CASE
+    WHEN c.udlaan_id IS NULL THEN r.indberetningskommune
     WHEN m.medlemskommune IS NOT NULL THEN r.betalingskommune
     ELSE COALESCE(b.bopaelskommune, r.indberetningskommune)
   END"""
@@ -239,38 +296,39 @@ SELECT r.indberetningskommune || '|' || r.kildesystem || '|' || r.udlaan_id AS e
        WHEN r.paragraf IN (SELECT paragraf FROM ref_genbrug_paragraf) THEN r.paragraf
        ELSE 'ANDEN' END AS paragraf_kode,
   {statistics_municipality_sql()} AS statistikkommune
-FROM genbrug_renset AS r
+FROM genbrug_skiftet AS r
 LEFT JOIN hmi_katalog AS k ON k.hmi_nummer = r.hmi_nummer
+LEFT JOIN genbrug_samarbejde AS c ON c.delivery_id = r.delivery_id AND c.udlaan_id = r.udlaan_id
 LEFT JOIN ref_samarbejde AS m
   ON m.indberetningskommune = r.indberetningskommune AND m.medlemskommune = r.betalingskommune
  AND m.medlemskommune <> r.indberetningskommune AND {member_on_delivery_sql("m")}
 LEFT JOIN genbrug_bopael AS b ON b.delivery_id = r.delivery_id AND b.udlaan_id = r.udlaan_id
-WHERE r.fejlkode IS NULL {keep}""",
+{_pairing_sql("r")}
+WHERE r.fejlkode IS NULL AND {_not_a_duplicate_sql()} {keep}""",
     )
 
 
-def cleaning_report_sql() -> Step:
-    """R-GB-2/R-GB-3: removed loans per municipality and reason, and kept unknown devices.
-
-    Whether an unknown device was kept is a join, not a correlated EXISTS grouped on: Spark
-    cannot group on a subquery over the outer row (R-PERF-6)."""
+def cleaning_report_sql(exclude_unknown_hmi: bool) -> Step:
+    """R-GB-2/R-GB-3: removed loans per municipality and reason, and unknown devices, kept or
+    removed as the setting says (`genbrug_udlaan` keeps every kept loan, and a loan with an
+    unknown device only when `exclude_unknown_hmi` is off): a constant, not a lookup of
+    3.9 M loans (issue 15)."""
+    handling = "fjernet" if exclude_unknown_hmi else "beholdt"
     return Step(
         "genbrug_rensning",
-        """
-SELECT indberetningskommune AS kommune, fejlkode, 'fjernet' AS handling, COUNT(*) AS antal
-FROM genbrug_renset WHERE fejlkode IS NOT NULL GROUP BY indberetningskommune, fejlkode
+        f"""
+SELECT r.indberetningskommune AS kommune, r.fejlkode, 'fjernet' AS handling, COUNT(*) AS antal
+FROM genbrug_skiftet AS r
+{_pairing_sql("r")}
+WHERE r.fejlkode IS NOT NULL AND {_not_a_duplicate_sql()}
+GROUP BY r.indberetningskommune, r.fejlkode
 UNION ALL
-SELECT kommune, 'UKENDT_HMI', handling, COUNT(*)
-FROM (
-  SELECT r.indberetningskommune AS kommune,
-    CASE WHEN u.udlaan_id IS NULL THEN 'fjernet' ELSE 'beholdt' END AS handling
-  FROM genbrug_renset AS r
-  LEFT JOIN (SELECT DISTINCT delivery_id, udlaan_id FROM genbrug_udlaan) AS u
-    ON u.delivery_id = r.delivery_id AND u.udlaan_id = r.udlaan_id
-  WHERE r.fejlkode IS NULL
-    AND NOT EXISTS (SELECT 1 FROM hmi_katalog AS k WHERE k.hmi_nummer = r.hmi_nummer)
-) AS unknown_devices
-GROUP BY kommune, handling""",
+SELECT r.indberetningskommune, 'UKENDT_HMI', '{handling}', COUNT(*)
+FROM genbrug_skiftet AS r
+{_pairing_sql("r")}
+LEFT JOIN hmi_katalog AS k ON k.hmi_nummer = r.hmi_nummer
+WHERE r.fejlkode IS NULL AND {_not_a_duplicate_sql()} AND k.hmi_nummer IS NULL
+GROUP BY r.indberetningskommune""",
     )
 
 
@@ -337,10 +395,10 @@ def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bo
     return [
         switched_sql(),
         *pairing_steps(duplicate_days),
-        cleaned_sql(),
         residence_sql(),
+        collaboration_day_sql(),
         loans_sql(exclude_unknown),
-        cleaning_report_sql(),
+        cleaning_report_sql(exclude_unknown),
         periods_sql(years),
         units_sql(),
         paragraph_report_sql(),

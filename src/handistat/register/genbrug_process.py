@@ -17,6 +17,7 @@ from handistat.intake.genbrug import genbrug_policy
 from handistat.intake.service import IntakeService
 from handistat.reference import genbrug_paragraf_iso, genbrug_paragraffer
 from handistat.register.genbrug import KEEP, genbrug_steps
+from handistat.register.population import ensure_person_ids
 from handistat.register.process import (
     ProcessSummary,
     Tags,
@@ -71,6 +72,9 @@ def read_staged_directly(first: Step, staged: Step) -> Step:
     """The first register step reading the staged Parquet itself: the rows are validated once
     at intake and loaded into the register once, never copied into a table of their own first
     (issue 15). Only the first step reads `genbrug_input`."""
+    sql = first.sql.lstrip()
+    if sql.upper().startswith("WITH "):  # one WITH list: the staged rows, then the step's own
+        return Step(first.name, f"WITH {staged.name} AS (\n{staged.sql}\n),\n{sql[5:]}")
     return Step(first.name, as_cte([staged], first.sql))
 
 
@@ -130,10 +134,13 @@ def ensure_hmi_catalogue(warehouse: Warehouse) -> None:
 
 
 def require_population(warehouse: Warehouse) -> None:
+    """The population register must be loaded; one loaded before `person_id` existed gets
+    that key now (once)."""
     if not warehouse.has_table("personer"):
         raise DeliveryRejected(
             "befolkningsregisteret er ikke indlæst; kør `handistat population load DIR` først"
         )
+    ensure_person_ids(warehouse)
 
 
 def process_genbrug(

@@ -21,12 +21,15 @@ OPEN_END = "DATE '9999-12-31'"
 
 def checked_date_sql(year: str, month: str, day: str) -> str:
     """`MAKE_DATE(year, month, day)` when the day exists in that month (leap years by the
-    Gregorian rule), else NULL: integer arithmetic only, so DuckDB and Spark read it alike."""
+    Gregorian rule), else NULL: integer arithmetic only, so DuckDB and Spark read it alike.
+
+    No `IN` list of seven months: DuckDB turns one that long into a join per row (2.6 s over
+    the 8.6 M national loans; issue 15)."""
     leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
     days_in_month = (
-        f"CASE WHEN {month} IN (1, 3, 5, 7, 8, 10, 12) THEN 31 "
+        f"CASE WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
         f"WHEN {month} IN (4, 6, 9, 11) THEN 30 "
-        f"WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END ELSE 0 END"
+        f"WHEN {month} BETWEEN 1 AND 12 THEN 31 ELSE 0 END"
     )
     return (
         f"CASE WHEN {day} BETWEEN 1 AND {days_in_month} THEN MAKE_DATE({year}, {month}, {day}) END"
