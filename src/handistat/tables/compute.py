@@ -52,13 +52,13 @@ def _leaf_sql(dim: Dimension, index: int) -> str:
     return f"CASE {' '.join(branches)} END AS d_{index}" if branches else f"NULL AS d_{index}"
 
 
-def _grouping_sets(spec: TableSpec) -> list[tuple[str, ...]]:
+def _grouping_sets(spec: TableSpec, rolled: set[int] | None = None) -> list[tuple[str, ...]]:
     options: list[list[str | None]] = []
     for i, dim in enumerate(spec.dimensions):
         choice: list[str | None] = []
         if dim.leaves:
             choice.append(f"d_{i}")
-        if dim.totals:
+        if dim.totals and i not in (rolled or set()):
             choice.append(None)
         options.append(choice)
     return [("aar", *(c for c in combo if c is not None)) for combo in itertools.product(*options)]
@@ -68,28 +68,69 @@ def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
     """The one query for a table: grouped counts of units and of distinct persons."""
     dims = ", ".join(_leaf_sql(d, i) for i, d in enumerate(spec.dimensions))
     years_list = ", ".join(str(int(y)) for y in years)
-    sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(spec))
-    d_cols = [f"d_{i}" for i in range(len(spec.dimensions))]
-    flags = [
-        f"GROUPING(d_{i}) AS g_{i}" if d.leaves else f"1 AS g_{i}"
-        for i, d in enumerate(spec.dimensions)
-    ]
-    select = ", ".join(
-        ["aar", *(c for c, d in zip(d_cols, spec.dimensions, strict=True) if d.leaves), *flags]
-    )
     used = measures_used(spec)
     counts = ", ".join(f"{_count_sql(spec, m)} AS {m}" for m in used)
     carried = ", ".join(MEASURE_COLUMN[m] for m in used if _count_sql(spec, m) != "COUNT(*)")
     # Only distinct counts: equal rows of `f` count once anyway, so drop them first (HJALP2:
     # 1.0 M fact rows are 0.18 M person-years at 1 M loans; 1.09 → 0.72 CPU-s).
     distinct = "DISTINCT " if "COUNT(*)" not in counts else ""
-    return (
+    facts = (
         f"WITH f AS (SELECT {distinct}aar{', ' + carried if carried else ''}"
         f"{', ' + dims if dims else ''} "
         f"FROM {spec.fact} WHERE aar IN ({years_list}))\n"
-        f"SELECT {select}, {counts}\n"
-        f"FROM f GROUP BY GROUPING SETS ({sets})"
     )
+    rolled = _rolled_up(spec)
+    if not rolled:
+        return facts + _grouped_sql(spec, set(), counts, "f")
+    # Persons have one value of a person attribute (sex, age) per year: their counts add up
+    # over its leaves, so its totals are sums of the leaf counts, not distinct counts of
+    # their own (HJALP2: 2 distinct-count grouping sets instead of 8; issue 15).
+    inner = _grouped_sql(spec, rolled, counts, "f")
+    return facts + f", fine AS (\n{inner}\n)\n" + _rolled_sql(spec, rolled, used)
+
+
+def _rolled_up(spec: TableSpec) -> set[int]:
+    """The dimensions whose totals are summed over their leaves: person attributes with leaves
+    and totals."""
+    return {
+        i for i, d in enumerate(spec.dimensions) if d.person_attribute and d.leaves and d.totals
+    }
+
+
+def _flags(spec: TableSpec, rolled: set[int]) -> list[str]:
+    """`g_i`: 1 where the row is dimension i's total (the dimensions in `rolled` get theirs
+    one query further out)."""
+    return [
+        f"GROUPING(d_{i}) AS g_{i}" if d.leaves else f"1 AS g_{i}"
+        for i, d in enumerate(spec.dimensions)
+        if i not in rolled
+    ]
+
+
+def _grouped_sql(spec: TableSpec, rolled: set[int], counts: str, source: str) -> str:
+    """Counts per grouping set; the dimensions in `rolled` at their leaves only."""
+    sets = ", ".join("(" + ", ".join(s) + ")" for s in _grouping_sets(spec, rolled))
+    leaves = [f"d_{i}" for i, d in enumerate(spec.dimensions) if d.leaves]
+    select = ", ".join(["aar", *leaves, *_flags(spec, rolled)])
+    return f"SELECT {select}, {counts}\nFROM {source} GROUP BY GROUPING SETS ({sets})"
+
+
+def _rolled_sql(spec: TableSpec, rolled: set[int], used: Sequence[str]) -> str:
+    """The leaf-level counts of `fine`, summed to the totals of the dimensions in `rolled`."""
+    kept = [f"d_{i}, g_{i}" for i, d in enumerate(spec.dimensions) if d.leaves and i not in rolled]
+    options = [[f"d_{i}", None] for i in sorted(rolled)]
+    sets = ", ".join(
+        "(" + ", ".join(["aar", *kept, *(c for c in combo if c is not None)]) + ")"
+        for combo in itertools.product(*options)
+    )
+    leaves = [f"d_{i}" for i, d in enumerate(spec.dimensions) if d.leaves]
+    flags = [
+        f"GROUPING(d_{i}) AS g_{i}" if i in rolled else f"g_{i}" if d.leaves else f"1 AS g_{i}"
+        for i, d in enumerate(spec.dimensions)
+    ]
+    sums = ", ".join(f"SUM({m}) AS {m}" for m in used)
+    select = ", ".join(["aar", *leaves, *flags])
+    return f"SELECT {select}, {sums}\nFROM fine GROUP BY GROUPING SETS ({sets})"
 
 
 def _count_sql(spec: TableSpec, measure: str) -> str:
