@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handistat.register import cpr
-from handistat.register.cpr import cpr_birth_date_sql
+from handistat.register.cpr import cpr_birth_date_sql, cpr_number_parts_sql, cpr_year_sql
+from handistat.register.sql import checked_date_sql
 from handistat.stores.warehouse import Warehouse
 
 
@@ -30,6 +31,37 @@ def sql_birth_dates(values: list[str]) -> list[dt.date | None]:
 @given(st.lists(st.from_regex(r"[0-3][0-9][01][0-9][0-9]{6}", fullmatch=True), min_size=1))
 def test_sql_birth_date_equals_stdnum(values: list[str]) -> None:
     assert sql_birth_dates(values) == [cpr.birth_date(v) for v in values]
+
+
+def number_birth_dates(values: list[str]) -> list[dt.date | None]:
+    """The register's layered form: parts by integer arithmetic on the CPR as a number."""
+    year = cpr_year_sql("cpr_aa", "cpr_c7", numeric=True)
+    sql = (
+        f"SELECT {checked_date_sql('cpr_aar', 'cpr_md', 'cpr_dag')} AS born FROM ("
+        f"SELECT *, {year} AS cpr_aar FROM ("
+        f"SELECT i, {cpr_number_parts_sql('CAST(v AS BIGINT)')} FROM t)) ORDER BY i"
+    )
+    table = pa.table({"v": values, "i": list(range(len(values)))})
+    return [r["born"] for r in Warehouse(":memory:").run([], sql, {"t": table}).to_pylist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.from_regex(r"[0-9]{10}", fullmatch=True), min_size=1))
+def test_birth_date_from_the_number_equals_the_text_rule(values: list[str]) -> None:
+    # leading zeros included: 0101001234 is the number 101001234
+    assert number_birth_dates(values) == sql_birth_dates(values)
+
+
+def test_birth_date_from_the_number_known_answers() -> None:
+    values = ["0101001234", "0101364234", "0101585234", "2902004234", "2902011234", "3213451234"]
+    assert number_birth_dates(values) == [
+        dt.date(1900, 1, 1),
+        dt.date(2036, 1, 1),
+        dt.date(1858, 1, 1),
+        dt.date(2000, 2, 29),
+        None,
+        None,
+    ]
 
 
 def test_centuries_known_answers() -> None:

@@ -47,35 +47,33 @@ def cpr_birth_date_sql(digits: str) -> str:
     the date is made, instead of parsing text with a dialect's date parser.
 
     As one expression every part is computed several times (the year eight times); over
-    millions of rows use `cpr_parts_sql`, `cpr_year_sql` and `checked_date_sql` in nested
-    SELECTs, which compute each part once (issue 15)."""
-    parts = {name: expression for expression, name in _parts(digits)}
-    year = cpr_year_sql(parts["cpr_aa"], parts["cpr_c7"])
-    return checked_date_sql(year, parts["cpr_md"], parts["cpr_dag"])
+    millions of rows use `cpr_number_parts_sql`, `cpr_year_sql` and `checked_date_sql` in
+    nested SELECTs, which compute each part once (issue 15)."""
 
-
-def _parts(digits: str) -> list[tuple[str, str]]:
     def part(start: int) -> str:
         return f"TRY_CAST(substr({digits}, {start}, 2) AS INTEGER)"
 
-    return [
-        (part(1), "cpr_dag"),
-        (part(3), "cpr_md"),
-        (part(5), "cpr_aa"),
-        (f"substr({digits}, 7, 1)", "cpr_c7"),
-    ]
+    year = cpr_year_sql(part(5), f"substr({digits}, 7, 1)")
+    return checked_date_sql(year, part(3), part(1))
 
 
-def cpr_parts_sql(digits: str) -> str:
-    """Select-list items `cpr_dag`, `cpr_md`, `cpr_aa` (integers) and `cpr_c7` (the 7th
-    digit) of a ten-digit CPR string expression, for `cpr_year_sql` one SELECT further out."""
-    return ", ".join(f"{expression} AS {name}" for expression, name in _parts(digits))
-
-
-def cpr_year_sql(yy: str, d7: str) -> str:
-    """The birth year from the two-digit year and the 7th digit (R-CPR-2)."""
+def cpr_number_parts_sql(number: str) -> str:
+    """Select-list items `cpr_dag`, `cpr_md`, `cpr_aa` and `cpr_c7` (the 7th digit), all
+    integers, of a ten-digit CPR given as a number (`person_id`; leading zeros are simply
+    absent): integer division and remainder, far cheaper per row than cutting and parsing
+    the text. For `cpr_year_sql(..., numeric=True)` one SELECT further out."""
     return (
-        f"(CASE WHEN {d7} IN ('0', '1', '2', '3') THEN 1900 + {yy} "
-        f"WHEN {d7} IN ('4', '9') THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
+        f"({number} // 100000000) AS cpr_dag, (({number} // 1000000) % 100) AS cpr_md, "
+        f"(({number} // 10000) % 100) AS cpr_aa, (({number} // 1000) % 10) AS cpr_c7"
+    )
+
+
+def cpr_year_sql(yy: str, d7: str, *, numeric: bool = False) -> str:
+    """The birth year from the two-digit year and the 7th digit (R-CPR-2); `numeric`: the
+    7th digit is an integer, not a character."""
+    low, mid = ("0, 1, 2, 3", "4, 9") if numeric else ("'0', '1', '2', '3'", "'4', '9'")
+    return (
+        f"(CASE WHEN {d7} IN ({low}) THEN 1900 + {yy} "
+        f"WHEN {d7} IN ({mid}) THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
         f"WHEN {yy} <= 57 THEN 2000 + {yy} ELSE 1800 + {yy} END)"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handistat.register.cpr import cpr_parts_sql, cpr_year_sql
+from handistat.register.cpr import cpr_number_parts_sql, cpr_year_sql
 from handistat.register.sql import Step, checked_date_sql
 
 PERIOD_START = "2022-07-01"
@@ -47,20 +47,24 @@ def switched_sql() -> Step:
     Persons are joined on `person_id`, the CPR as an integer, and only those persons who
     have a loan are looked up (0.7 M of 5.9 M nationally), so the join's hash table is small
     and narrow. The birth date is computed once per loan, each of its parts once (nested
-    SELECTs: as one expression the CPR's year was computed eight times per loan)."""
+    SELECTs: as one expression the CPR's year was computed eight times per loan), by
+    integer arithmetic on `person_id`, not by cutting and parsing the text."""
     return Step(
         "genbrug_skiftet",
         f"""
 WITH laan AS (
   SELECT a.*, {checked_date_sql("a.cpr_aar", "a.cpr_md", "a.cpr_dag")} AS foedt
   FROM (
-    SELECT d.*, {cpr_year_sql("d.cpr_aa", "d.cpr_c7")} AS cpr_aar
+    SELECT d.*, {cpr_year_sql("d.cpr_aa", "d.cpr_c7", numeric=True)} AS cpr_aar
     FROM (
-      SELECT n.*, CAST(n.cpr AS BIGINT) AS person_id, {cpr_parts_sql("n.cpr")}
-      FROM (SELECT {_NORMALISED_COLUMNS} FROM genbrug_input) AS n
-      LEFT JOIN systemskifte AS s
-        ON s.kommune = n.indberetningskommune AND s.fra = n.kildesystem
-      WHERE s.kommune IS NULL OR n.udleveringsdato < s.dato
+      SELECT c.*, {cpr_number_parts_sql("c.person_id")}
+      FROM (
+        SELECT n.*, CAST(n.cpr AS BIGINT) AS person_id
+        FROM (SELECT {_NORMALISED_COLUMNS} FROM genbrug_input) AS n
+        LEFT JOIN systemskifte AS s
+          ON s.kommune = n.indberetningskommune AND s.fra = n.kildesystem
+        WHERE s.kommune IS NULL OR n.udleveringsdato < s.dato
+      ) AS c
     ) AS d
   ) AS a
 ),
