@@ -35,7 +35,9 @@ def test_pick_values_see_table_and_chart_and_download(
     indsats.get_by_role("checkbox", name="Hjemmetræning af børn", exact=False).check()
     page.locator("#v-tid").get_by_label("Vælg alle").check()
     page.get_by_role("button", name="Vis tabel").click()
+    page.wait_for_url("**/statistikbanken/HANDBU03/tabel?*")  # all_inner_texts does not wait
     table = page.locator("table.data")
+    table.wait_for()
     assert table.locator("th[scope=col]").all_inner_texts()[-4:] == ["2022", "2023", "2024", "2025"]
     assert table.locator("tbody tr").count() == 2
     assert page.locator("figure.chart svg[role=img]:visible").count() == 1  # wide, not phone

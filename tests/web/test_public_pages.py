@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,8 @@ from handistat.accounts.service import Accounts
 from handistat.api.app import create_app
 from handistat.api.deps import Role
 from handistat.release.models import Release
+from handistat.release.nyt import figure_data
+from handistat.release.service import ReleaseService
 
 PASSWORD = "en-lang-adgangskode-til-test"
 EXCLUDED = [{"kommune": "147", "navn": "Frederiksberg", "status": "udeladt", "note": "test"}]
@@ -111,7 +114,13 @@ def test_calendar_release_nyt_and_documentation(site: Site) -> None:
     assert f"/statistikbanken/HANDBU01?vintage={site.first.id}" in release
     article = client.get(f"/nyt/{site.first.id}").text
     assert "børn og unge modtog handicapindsatser i 2024</h1>" in article
-    assert '<figure class="chart"><div class="chart-wide"><svg role="img"' in article
+    # Frederiksberg is left out (R-VAL-5) and in 2024 every type with a child holds one of
+    # Frederiksberg's or sits beside it in the national total, so the protection hides every
+    # nonzero type of HANDBU04 2024 (or a zero published beside it would give Frederiksberg
+    # away): the article has no chart rather than a chart of zeros.
+    shown = figure_data(ReleaseService(site.client.app.state.app).load(site.first))
+    assert shown is not None and shown[0] == []
+    assert '<figure class="chart">' not in article and "[[figur]]" not in article
     assert "Udeladt af tallene: Frederiksberg (test)" in article
     docs = client.get("/dokumentation/handbu").text
     assert "<h1>Handicapindsatser til børn og unge</h1>" in docs and '<th scope="col">' in docs
@@ -159,3 +168,23 @@ def test_docs_page_loads_swagger_from_the_package(site: Site) -> None:
 def test_dates_are_written_in_danish(site: Site) -> None:
     calendar = site.client.get("/udgivelser").text
     assert "30. september 2025 kl. 08:00" in calendar and "2025-09-30 08:00" not in calendar
+
+
+def test_the_article_charts_the_published_types(tmp_path: Path) -> None:
+    """Nothing left out, k = 1: 2024 has A's § 32 (type 1), C's § 32 a (type 2) and B's
+    § 44/84.1 (type 5), one child each (tests/release/scenario.py)."""
+    application = make_app(tmp_path, MovableClock(local("2026-10-01T12:00")))
+    first, _ = two_releases(application, tmp_path, publish_second=False)
+    shown = figure_data(ReleaseService(application).load(first))
+    assert shown is not None
+    labels, counts, _ = shown
+    assert [label.split()[0:2] for label in labels] == [
+        ["Særlige", "dagtilbud"],
+        ["Hjemmetræning", "af"],
+        ["Afløsning", "eller"],
+    ]
+    assert counts == [1, 1, 1]
+    with TestClient(create_app(application)) as client:
+        article = client.get(f"/nyt/{first.id}").text
+    assert '<figure class="chart"><div class="chart-wide"><svg role="img"' in article
+    assert all(label in article for label in labels)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from formats_cubes import TID, cubes, handbu04_like, two_by_two
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from pyaxis import pyaxis
 
 from handistat.tables.cube import Code, Cube, CubeDimension
@@ -149,4 +149,7 @@ def test_no_variables_is_refused() -> None:
 )
 @given(cube=cubes())
 def test_round_trip_through_pyaxis(cube: Cube, tmp_path: Path) -> None:
+    # pyaxis finds `VALUES("<variable>")` with a pattern that stops at a parenthesis, so a
+    # variable text with "(" or ")" cannot be read back by pyaxis (the file itself is valid PX)
+    assume(not any(c in d.text for d in cube.dimensions for c in "()"))
     check_round_trip(cube, render(cube, "px"), tmp_path)
