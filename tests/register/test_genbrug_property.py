@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handistat.register.genbrug import periods_sql, units_sql
+from handistat.register.genbrug import units_sql
 from handistat.stores.warehouse import Warehouse
 
 YEARS = (2022, 2023, 2024)
@@ -45,6 +45,7 @@ def production(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
             [
                 ("enhed_id", pa.string()),
                 ("cpr", pa.string()),
+                ("person_id", pa.int64()),
                 ("statistikkommune", pa.string()),
                 ("koen", pa.string()),
                 ("foedselsdato", pa.date32()),
@@ -61,7 +62,7 @@ def production(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
     rows = (
         Warehouse(":memory:")
         .run(
-            [periods_sql(YEARS), units_sql()],
+            [units_sql(YEARS)],
             "SELECT aar, enhed_id, alder FROM genbrug_enheder",
             {"genbrug_udlaan": table},
         )
@@ -83,6 +84,7 @@ def loan(draw: st.DrawFn, i: int) -> dict[str, object]:
     return {
         "enhed_id": f"l{i}",
         "cpr": f"p{i}",
+        "person_id": i,
         "statistikkommune": "101",
         "koen": "M",
         "foedselsdato": dt.date(draw(st.integers(1920, 2020)), draw(st.integers(1, 12)), 1),

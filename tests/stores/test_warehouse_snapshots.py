@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from handistat.register.sql import Step
 from handistat.stores.warehouse import Warehouse
 
 
@@ -22,3 +23,27 @@ def test_successive_writes_with_a_relative_path_keep_the_current_snapshot(
         assert warehouse.query("SELECT v FROM t").column("v").to_pylist() == [value]
     # the current and the previous snapshot remain; older ones are pruned
     assert len(list((tmp_path / "data" / "register.duckdb.snapshots").glob("*.duckdb"))) == 2
+
+
+def test_a_kept_step_turns_from_table_to_view_and_back(tmp_path: Path) -> None:
+    """Issue 15: `genbrug_enheder` became a view; a register written before keeps a table of
+    that name, which the next run replaces (and a view can become a table again)."""
+    warehouse = Warehouse(tmp_path / "register.duckdb")
+    base = Step("base", "SELECT * FROM range(3) AS r(v)")
+    fact = Step("fact", "SELECT v * 10 AS w FROM base")
+    for view in (False, True, True, False):
+        step = Step(fact.name, fact.sql, view=view)
+        warehouse.materialise([base, step], keep=("base", "fact"))
+        kinds = warehouse.query(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = 'fact'"
+        ).column("table_type")
+        assert kinds.to_pylist() == ["VIEW" if view else "BASE TABLE"]
+        assert sorted(warehouse.query("SELECT w FROM fact").column("w").to_pylist()) == [0, 10, 20]
+
+
+def test_a_view_that_is_not_kept_is_gone_after_the_run(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "register.duckdb")
+    steps = [Step("v", "SELECT 1 AS x", view=True), Step("t", "SELECT x FROM v")]
+    warehouse.materialise(steps, keep=("t",))
+    assert warehouse.query("SELECT x FROM t").column("x").to_pylist() == [1]
+    assert not warehouse.has_table("v")

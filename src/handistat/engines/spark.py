@@ -112,12 +112,13 @@ class SparkRunner:
     def materialise(
         self, steps: Sequence[Step], *, inputs: Mapping[str, pa.Table] | None = None
     ) -> None:
-        """Run `steps` in order; each becomes a persisted view that later steps read by name."""
+        """Run `steps` in order; each becomes a persisted view that later steps read by name
+        (a `Step.view` stays a plain view, computed by its readers, as in DuckDB)."""
         self.register(inputs or {})
         for step in steps:
             sql = transpile(step.sql)
             try:
-                self.view(step.name, self.spark.sql(sql), persist=True)
+                self.view(step.name, self.spark.sql(sql), persist=not step.view)
             except Exception as exc:  # AnalysisException, ParseException, Java errors
                 raise SparkStepError(step.name, sql, exc) from exc
 

@@ -38,10 +38,15 @@ def checked_date_sql(year: str, month: str, day: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """A named SQL query that may refer to earlier steps by name."""
+    """A named SQL query that may refer to earlier steps by name.
+
+    `view`: the step is kept as a view, computed by each reader, never stored. For a fact
+    table its readers only count (GENBRUG's loans × years: writing its 8.8 M national rows
+    cost more than the five tables' joins that read it; issue 15)."""
 
     name: str
     sql: str
+    view: bool = False
 
 
 def as_cte(steps: Sequence[Step], final: str) -> str:

@@ -192,8 +192,7 @@ class Warehouse:
             con.execute("BEGIN TRANSACTION")
             try:
                 for step in steps:
-                    kind = "TABLE" if step.name in keep else "TEMP TABLE"
-                    con.execute(f"CREATE OR REPLACE {kind} {step.name} AS {step.sql}")
+                    _create(con, step, kept=step.name in keep)
                 con.execute("COMMIT")
             except Exception:
                 con.execute("ROLLBACK")
@@ -225,6 +224,23 @@ class Warehouse:
     def _exists(self) -> bool:
         current = self.current()
         return current is not None and current.exists()
+
+
+def _create(con: duckdb.DuckDBPyConnection, step: Step, *, kept: bool) -> None:
+    """`step` as a (temporary) table or view; a kept object of the other kind under the same
+    name (a register written before the step became a view, or after) is dropped first."""
+    kind = "VIEW" if step.view else "TABLE"
+    if kept:
+        found = con.execute(
+            "SELECT table_type FROM information_schema.tables "
+            "WHERE table_name = ? AND table_schema = 'main'",
+            [step.name],
+        ).fetchone()
+        if found and found[0] != ("VIEW" if step.view else "BASE TABLE"):
+            con.execute(f"DROP {'TABLE' if step.view else 'VIEW'} {step.name}")
+    else:
+        kind = f"TEMP {kind}"
+    con.execute(f"CREATE OR REPLACE {kind} {step.name} AS {step.sql}")
 
 
 def _fsync(path: Path) -> None:
