@@ -8,13 +8,15 @@ records with the header as row 1, which is the line number unless a value spans 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from numpy.typing import NDArray
 
 from handistat.errors import DeliveryRejected
 from handistat.intake.report import RowError
@@ -105,9 +107,11 @@ def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[
 def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
     names, warnings = check_header(path, required, known)
     bad: dict[int, int] = {}
+    order: list[int] = []
 
     def on_invalid(row: Any) -> str:
         bad[int(row.number)] = int(row.actual_columns)
+        order.append(int(row.number))
         return "skip"
 
     reader = pacsv.open_csv(
@@ -123,7 +127,7 @@ def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
         ),
     )
     body = ParsedBody(names, iter(()), [], warnings)
-    body.batches = _numbered(reader, names, bad, body.row_errors, len(names))
+    body.batches = _numbered(reader, names, (bad, order), body.row_errors, len(names))
     return body
 
 
@@ -134,32 +138,35 @@ def _raw_names(path: Path) -> list[str]:
 def _numbered(
     reader: pacsv.CSVStreamingReader,
     names: list[str],
-    bad: dict[int, int],
+    left_out: tuple[dict[int, int], list[int]],
     row_errors: list[RowError],
     expected: int,
 ) -> Iterator[pa.RecordBatch]:
+    """The parsed batches with their line numbers (`ROW`), joined to `BATCH_ROWS`; `left_out`
+    is the rows the parser skipped (number → fields found) and their numbers as found."""
+    bad, order = left_out
     next_row = 2
-    reported: set[int] = set()
     waiting: list[pa.RecordBatch] = []
+    seen = 0  # `order[seen:]`: rows the parser left out since the last batch
+    ahead: list[int] = []  # left-out rows not yet passed
     try:
         for batch in reader:
-            numbers: list[int] = []
-            while len(numbers) < batch.num_rows:
-                if next_row not in bad:
-                    numbers.append(next_row)
-                next_row += 1
-            _report_ragged(bad, reported, row_errors, expected)
+            fresh = order[seen:]
+            seen += len(fresh)
+            _report_ragged(bad, fresh, row_errors, expected)
+            ahead = [n for n in (*ahead, *fresh) if n >= next_row]
+            numbers = row_numbers(next_row, batch.num_rows, ahead)
+            if len(numbers):
+                next_row = int(numbers[-1]) + 1
             waiting.append(
-                pa.RecordBatch.from_arrays(
-                    [*batch.columns, pa.array(numbers, pa.int64())], names=[*names, ROW]
-                )
+                pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers)], names=[*names, ROW])
             )
             if sum(b.num_rows for b in waiting) >= BATCH_ROWS:
                 yield _joined(waiting)
                 waiting = []
         if waiting:
             yield _joined(waiting)
-        _report_ragged(bad, reported, row_errors, expected)
+        _report_ragged(bad, order[seen:], row_errors, expected)
     except pa.ArrowInvalid as exc:
         raise DeliveryRejected(
             "leverancen kan ikke læses som CSV (fx et felt der er for langt eller et "
@@ -168,15 +175,26 @@ def _numbered(
         ) from exc
 
 
+def row_numbers(first: int, count: int, skipped: Collection[int]) -> NDArray[np.int64]:
+    """The file's line numbers of `count` parsed rows: the first `count` numbers from `first`
+    on that are not in `skipped` (rows the parser left out). Vectorised: a loop per row cost
+    6 of the 26 CPU-s of the national intake (issue 15)."""
+    ahead = [n for n in skipped if n >= first] if skipped else []
+    numbers = np.arange(first, first + count + len(ahead), dtype=np.int64)
+    if ahead:
+        numbers = numbers[~np.isin(numbers, ahead)]
+    return numbers[:count]
+
+
 def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
     return batches[0] if len(batches) == 1 else pa.concat_batches(batches)
 
 
 def _report_ragged(
-    bad: dict[int, int], reported: set[int], row_errors: list[RowError], expected: int
+    bad: dict[int, int], numbers: list[int], row_errors: list[RowError], expected: int
 ) -> None:
-    for number in sorted(set(bad) - reported):
-        reported.add(number)
+    """A row error for each of `numbers`, rows the parser left out for their field count."""
+    for number in sorted(numbers):
         row_errors.append(
             RowError(
                 number,
