@@ -34,7 +34,8 @@ def reference(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
                 born = loan["foedselsdato"]
                 assert isinstance(born, dt.date)
                 age = dt.date(year, 12, 31).year - born.year
-                out.add((year, str(loan["enhed_id"]), age))
+                key = f"{loan['indberetningskommune']}|{loan['kildesystem']}|{loan['udlaan_id']}"
+                out.add((year, key, age))
     return out
 
 
@@ -43,7 +44,9 @@ def production(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
         loans,
         schema=pa.schema(
             [
-                ("enhed_id", pa.string()),
+                ("indberetningskommune", pa.string()),
+                ("kildesystem", pa.string()),
+                ("udlaan_id", pa.string()),
                 ("cpr", pa.string()),
                 ("person_id", pa.int64()),
                 ("statistikkommune", pa.string()),
@@ -82,7 +85,9 @@ def loan(draw: st.DrawFn, i: int) -> dict[str, object]:
     indlevering = None if returned is None else delivered + dt.timedelta(returned)
     doed = None if died is None else delivered + dt.timedelta(died)
     return {
-        "enhed_id": f"l{i}",
+        "indberetningskommune": "101",
+        "kildesystem": "A",
+        "udlaan_id": f"l{i}",
         "cpr": f"p{i}",
         "person_id": i,
         "statistikkommune": "101",

@@ -283,13 +283,14 @@ def loan_end_sql() -> str:
 
 
 def loans_sql(exclude_unknown_hmi: bool) -> Step:
-    """The cleaned loan register with device class, paragraph code and statistics municipality."""
+    """The cleaned loan register with device class, paragraph code and statistics municipality.
+    A loan's key is (`indberetningskommune`, `kildesystem`, `udlaan_id`); no text column of
+    it is stored (issue 15: `genbrug_enheder` builds one for a reader that asks)."""
     keep = "AND k.hmi_nummer IS NOT NULL" if exclude_unknown_hmi else ""
     return Step(
         "genbrug_udlaan",
         f"""
-SELECT r.indberetningskommune || '|' || r.kildesystem || '|' || r.udlaan_id AS enhed_id,
-  r.delivery_id, r.kildesystem, r.indberetningskommune, r.betalingskommune, r.udlaan_id,
+SELECT r.delivery_id, r.kildesystem, r.indberetningskommune, r.betalingskommune, r.udlaan_id,
   r.hmi_nummer, r.cpr, r.person_id, r.koen, r.foedselsdato, r.doedsdato,
   r.paragraf, r.udleveringsdato, r.indleveringsdato,
   {loan_end_sql()} AS slutdato,
@@ -351,12 +352,15 @@ def units_sql(years: Sequence[int]) -> Step:
 
     A view (issue 15): the tables count it and nothing else reads it, so its 8.8 M national
     rows are computed by each table's query from the 3.9 M loans instead of written once
-    and read five times. `person_id` is the CPR as an integer (a kept loan has a valid
+    and read five times. `enhed_id` (the loan's key as text) is built here, only for a
+    reader that selects it: GENBRUG's tables count loans with `COUNT(*)` (one row per loan
+    and year), so none does. `person_id` is the CPR as an integer (a kept loan has a valid
     ten-digit CPR): tables count distinct persons, and that is cheaper on a narrow key."""
     return Step(
         "genbrug_enheder",
         f"""
-SELECT p.aar, u.enhed_id, u.person_id, u.statistikkommune AS kommune,
+SELECT p.aar, u.indberetningskommune || '|' || u.kildesystem || '|' || u.udlaan_id AS enhed_id,
+  u.person_id, u.statistikkommune AS kommune,
   CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END AS koen,
   p.aar - YEAR(u.foedselsdato) AS alder, u.iso1, u.iso2, u.paragraf_kode AS paragraf,
   CASE WHEN u.udleveringsdato >= p.start THEN 1 ELSE 0 END AS udleveret_i_perioden,
