@@ -177,8 +177,9 @@ def _numbered(
 
 def row_numbers(first: int, count: int, skipped: Collection[int]) -> NDArray[np.int64]:
     """The file's line numbers of `count` parsed rows: the first `count` numbers from `first`
-    on that are not in `skipped` (rows the parser left out). Vectorised: a loop per row cost
-    6 of the 26 CPU-s of the national intake (issue 15)."""
+    on that are not in `skipped` (rows the parser left out). Vectorised (issue 15): cProfile
+    put 6 of the national intake's 26 CPU-s on the loop per row it replaces, though
+    without the profiler the gain is 1-2 CPU-s (`benchmarks/results/ab-national-view.json`)."""
     ahead = [n for n in skipped if n >= first] if skipped else []
     numbers = np.arange(first, first + count + len(ahead), dtype=np.int64)
     if ahead:
