@@ -2,9 +2,10 @@
 stored report and log line goes through `mask_cpr`.
 
 A CPR-shaped value is ten ASCII digits as a date `DDMMYY` and a serial `SSSS`, written however
-people write them (made-up examples): `2610166478`, `261016-6478`, `261016 6478`, `26.10.16-6478`,
-`26-10-16 6478`, with an en or em dash, a non-breaking space, or URL-encoded (`%20`, `+`,
-`%E2%80%93`). It becomes `DDMMYY-****`. The date is not checked: an invalid CPR is masked too.
+people write them (made-up examples, on day 32 so that they can be no one's): `3210166478`,
+`321016-6478`, `321016 6478`, `32.10.16-6478`, `32-10-16 6478`, with an en or em dash, a
+non-breaking space, or URL-encoded (`%20`, `+`, `%E2%80%93`). It becomes `DDMMYY-****`. The
+date is not checked: an invalid CPR is masked too.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ CPR_SHAPED = re.compile(
 def mask_cpr(text: str) -> str:
     """Every CPR-shaped value in `text` as `DDMMYY-****`; the rest unchanged.
 
-    >>> mask_cpr("cpr 26.10.16\u20136478 og 0101901234")
-    'cpr 261016-**** og 010190-****'
+    >>> mask_cpr("cpr 32.10.16\u20136478 og 3201901234")
+    'cpr 321016-**** og 320190-****'
     """
     return CPR_SHAPED.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}-****", text)
 

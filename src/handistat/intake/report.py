@@ -17,7 +17,7 @@ from handistat.stores.catalogue import Delivery
 
 
 def mask_cpr(value: str) -> str:
-    """`0101901234` (made up) → `010190-****` (`masking.mask_cpr`, every way of writing it);
+    """`3201901234` (made up, day 32) → `320190-****` (`masking.mask_cpr`, every way of writing it);
     anything else is shortened but otherwise kept."""
     masked = masking.mask_cpr(value)
     return masked if len(masked) <= 60 else masked[:57] + "..."

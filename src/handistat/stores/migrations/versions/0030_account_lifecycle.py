@@ -2,7 +2,8 @@
 
 `api_token.owner_id`: the person answerable for a token (deactivating them revokes it).
 Stored delivery reports written before the one masking (`handistat.masking`) are masked in
-place: CPRs written `261016 6478`, `26.10.16-6478` or as a header-less file's columns.
+place: CPRs written like `321016 6478` or `32.10.16-6478` (made up) or as a header-less
+file's columns.
 
 Revision ID: 0030_lifecycle
 Revises: 0002_accounts
