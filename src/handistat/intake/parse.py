@@ -106,12 +106,10 @@ def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[
 
 def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
     names, warnings = check_header(path, required, known)
-    bad: dict[int, int] = {}
-    order: list[int] = []
+    left_out: list[tuple[int, int]] = []  # (line, fields found), in the order parsed
 
     def on_invalid(row: Any) -> str:
-        bad[int(row.number)] = int(row.actual_columns)
-        order.append(int(row.number))
+        left_out.append((int(row.number), int(row.actual_columns)))
         return "skip"
 
     reader = pacsv.open_csv(
@@ -127,7 +125,7 @@ def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
         ),
     )
     body = ParsedBody(names, iter(()), [], warnings)
-    body.batches = _numbered(reader, names, (bad, order), body.row_errors, len(names))
+    body.batches = _numbered(reader, names, left_out, body.row_errors, len(names))
     return body
 
 
@@ -138,26 +136,26 @@ def _raw_names(path: Path) -> list[str]:
 def _numbered(
     reader: pacsv.CSVStreamingReader,
     names: list[str],
-    left_out: tuple[dict[int, int], list[int]],
+    left_out: list[tuple[int, int]],
     row_errors: list[RowError],
     expected: int,
 ) -> Iterator[pa.RecordBatch]:
     """The parsed batches with their line numbers (`ROW`), joined to `BATCH_ROWS`; `left_out`
-    is the rows the parser skipped (number → fields found) and their numbers as found."""
-    bad, order = left_out
+    fills, as the reader parses, with the rows it skipped (line, fields found)."""
     next_row = 2
     waiting: list[pa.RecordBatch] = []
-    seen = 0  # `order[seen:]`: rows the parser left out since the last batch
-    ahead: list[int] = []  # left-out rows not yet passed
+    seen = 0  # `left_out[seen:]`: rows skipped since the last batch
+    ahead: list[int] = []  # skipped lines at or after `next_row`
     try:
         for batch in reader:
-            fresh = order[seen:]
+            fresh = left_out[seen:]
             seen += len(fresh)
-            _report_ragged(bad, fresh, row_errors, expected)
-            ahead = [n for n in (*ahead, *fresh) if n >= next_row]
+            _report_ragged(fresh, row_errors, expected)
+            ahead += (line for line, _ in fresh)
             numbers = row_numbers(next_row, batch.num_rows, ahead)
             if len(numbers):
                 next_row = int(numbers[-1]) + 1
+                ahead = [line for line in ahead if line >= next_row]
             waiting.append(
                 pa.RecordBatch.from_arrays([*batch.columns, pa.array(numbers)], names=[*names, ROW])
             )
@@ -166,7 +164,7 @@ def _numbered(
                 waiting = []
         if waiting:
             yield _joined(waiting)
-        _report_ragged(bad, order[seen:], row_errors, expected)
+        _report_ragged(left_out[seen:], row_errors, expected)
     except pa.ArrowInvalid as exc:
         raise DeliveryRejected(
             "leverancen kan ikke læses som CSV (fx et felt der er for langt eller et "
@@ -191,17 +189,15 @@ def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
     return batches[0] if len(batches) == 1 else pa.concat_batches(batches)
 
 
-def _report_ragged(
-    bad: dict[int, int], numbers: list[int], row_errors: list[RowError], expected: int
-) -> None:
-    """A row error for each of `numbers`, rows the parser left out for their field count."""
-    for number in sorted(numbers):
+def _report_ragged(rows: list[tuple[int, int]], row_errors: list[RowError], expected: int) -> None:
+    """A row error for each (line, fields found) the parser left out for its field count."""
+    for number, found in sorted(rows):
         row_errors.append(
             RowError(
                 number,
                 "",
                 "WRONG_FIELD_COUNT",
-                f"rækken har {bad[number]} felter, overskriften har {expected}",
+                f"rækken har {found} felter, overskriften har {expected}",
             )
         )
 
