@@ -195,3 +195,14 @@ def test_json_records_without_known_fields_are_row_errors(app: App) -> None:
     report = info.value.details["report"]
     assert report["rows_rejected"] == 2
     assert report["error_totals"]["MISSING_VALUE"] == 2 * 5  # five required fields each
+
+
+def test_a_header_without_a_line_break_is_a_delivery_without_rows(app: App) -> None:
+    """Found by issue 15's generated bodies: Arrow's parser refused a one-line body (`Empty
+    CSV file`), which escaped as an unhandled error. It is the header and no rows, as with
+    the line break (R-IN-4: a HANDBU delivery without rows changes nothing)."""
+    reports = [receive(app, HEADER.encode()), receive(app, HEADER.rstrip("\n").encode())]
+    assert [(r["outcome"], r["rows_total"], r["rows_accepted"]) for r in reports] == [
+        ("accepted", 0, 0),
+        ("accepted", 0, 0),
+    ]

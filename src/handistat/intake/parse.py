@@ -112,7 +112,34 @@ def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
         left_out.append((int(row.number), int(row.actual_columns)))
         return "skip"
 
-    reader = pacsv.open_csv(
+    if _header_only(path):  # Arrow refuses a body of one line without a line break
+        return ParsedBody(names, iter(()), [], warnings)
+    try:
+        reader = _open(path, on_invalid)
+    except pa.ArrowInvalid as exc:
+        raise _malformed(1, exc) from exc
+    body = ParsedBody(names, iter(()), [], warnings)
+    body.batches = _numbered(reader, names, left_out, body.row_errors, len(names))
+    return body
+
+
+def _header_only(path: Path) -> bool:
+    """A body of one line: the header and no line break (nor any row)."""
+    with path.open("rb") as handle:
+        head = handle.read(HEADER_LIMIT + 1)
+    return len(head) <= HEADER_LIMIT and b"\n" not in head and b"\r" not in head
+
+
+def _malformed(last_row: int, exc: Exception) -> DeliveryRejected:
+    return DeliveryRejected(
+        "leverancen kan ikke læses som CSV (fx et felt der er for langt eller et "
+        f"uafsluttet anførselstegn) efter række {last_row}",
+        details={"code": "MALFORMED_CSV", "parser": str(exc)[:200]},
+    )
+
+
+def _open(path: Path, on_invalid: Callable[[Any], str]) -> pacsv.CSVStreamingReader:
+    return pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK_SIZE, encoding="utf8"),
         parse_options=pacsv.ParseOptions(
@@ -124,9 +151,6 @@ def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
             quoted_strings_can_be_null=False,
         ),
     )
-    body = ParsedBody(names, iter(()), [], warnings)
-    body.batches = _numbered(reader, names, left_out, body.row_errors, len(names))
-    return body
 
 
 def _raw_names(path: Path) -> list[str]:
@@ -166,11 +190,7 @@ def _numbered(
             yield _joined(waiting)
         _report_ragged(left_out[seen:], row_errors, expected)
     except pa.ArrowInvalid as exc:
-        raise DeliveryRejected(
-            "leverancen kan ikke læses som CSV (fx et felt der er for langt eller et "
-            f"uafsluttet anførselstegn) efter række {next_row - 1}",
-            details={"code": "MALFORMED_CSV", "parser": str(exc)[:200]},
-        ) from exc
+        raise _malformed(next_row - 1, exc) from exc
 
 
 def row_numbers(first: int, count: int, skipped: Collection[int]) -> NDArray[np.int64]:
