@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from handistat.clock import COPENHAGEN, Clock, today_copenhagen
 from handistat.errors import DeliveryRejected, HandistatError, NotAuthorised
-from handistat.intake.parse import ParsedBody, parse_csv, parse_json
+from handistat.intake.direct import DIRECT_MIN_BYTES, validate_direct
+from handistat.intake.parse import ParsedBody, check_header, parse_csv, parse_json
 from handistat.intake.rawzone import RawZone, StoredBlob, read_chunks
 from handistat.intake.rules import DeliveryFormat
 from handistat.intake.validate import (
@@ -96,7 +97,12 @@ def acceptance_key(
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> ParsedBody:
+def is_json(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() in JSON_TYPES
+
+
+def check_body(blob: StoredBlob) -> None:
+    """`DeliveryRejected` for a body that is empty or not UTF-8."""
     if blob.size == 0:
         raise DeliveryRejected("leverancen er tom", details={"code": "EMPTY"})
     if blob.utf8_error_offset is not None:
@@ -105,7 +111,11 @@ def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> Parsed
             f"{blob.utf8_error_offset}); gem filen som UTF-8 og send den igen",
             details={"code": "NOT_UTF8", "byte_offset": blob.utf8_error_offset},
         )
-    if media_type.split(";")[0].strip().lower() in JSON_TYPES:
+
+
+def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> ParsedBody:
+    check_body(blob)
+    if is_json(media_type):
         return parse_json(blob.path, fmt.known_columns, inherit=("kommune",))
     return parse_csv(blob.path, fmt.required_columns, fmt.known_columns)
 
@@ -477,16 +487,31 @@ class IntakeService:
         scope: frozenset[str] | None,
         out: Path,
     ) -> Validated:
-        """Structural validation; the accepted rows go to `out` (a private staging file)."""
-        body = parse_body(blob, policy.fmt, media_type)
+        """Structural validation; the accepted rows go to `out` (a private staging file).
+        A large CSV body is tried in one DuckDB pass first (`intake.direct`); one with any
+        error, or one that pass cannot vouch for, is judged by the general path."""
+        today = today_copenhagen(lambda: received)
+        cap = self.settings.error_cap_per_code
+        fmt, column = policy.fmt, policy.scope_column
+        if blob.size >= DIRECT_MIN_BYTES and not is_json(media_type):
+            check_body(blob)
+            names, warnings = check_header(blob.path, fmt.required_columns, fmt.known_columns)
+            direct = validate_direct(
+                blob.path,
+                names,
+                warnings,
+                fmt,
+                out,
+                today=today,
+                scope=scope,
+                scope_column=column,
+                cap=cap,
+            )
+            if direct is not None:
+                return direct
+        body = parse_body(blob, fmt, media_type)
         return validate_to_parquet(
-            body,
-            policy.fmt,
-            out,
-            today=today_copenhagen(lambda: received),
-            cap=self.settings.error_cap_per_code,
-            scope=scope,
-            scope_column=policy.scope_column,
+            body, fmt, out, today=today, cap=cap, scope=scope, scope_column=column
         )
 
     def _accepted_with(self, key: str) -> dict[str, Any] | None:

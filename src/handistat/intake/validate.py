@@ -40,6 +40,8 @@ class Validated:
     """R-HB-1: earlier rows of a key repeated in the delivery, replaced by its last row
     (the first `cap` of them; `superseded_total` counts all)."""
     superseded_total: int = 0
+    direct: bool = False
+    """Judged by `intake.direct` (one DuckDB pass, no error found), not by the general path."""
 
 
 FOREIGN_MESSAGE = "ingen af leverancens rækker gælder en kommune, som afsenderen må indberette for"
@@ -52,7 +54,7 @@ def outside_scope(validated: Validated, scope: frozenset[str] | None) -> bool:
     return scope is not None and validated.rows_total > 0 and foreign == validated.rows_total
 
 
-def _with_scope(fmt: DeliveryFormat, column: str, scope: frozenset[str] | None) -> DeliveryFormat:
+def with_scope(fmt: DeliveryFormat, column: str, scope: frozenset[str] | None) -> DeliveryFormat:
     if scope is None:
         return fmt
     listed = ", ".join(quote_literal(k) for k in sorted(scope)) or "NULL"
@@ -104,8 +106,8 @@ def validate_to_parquet(
     scope_column: str = "kommune",
 ) -> Validated:
     """Check every row; write the accepted, normalised rows to `out` (atomically)."""
-    fmt = _with_scope(fmt, scope_column, scope)
-    sql = validation_sql(fmt, "batch", body.columns, _today_sql(today))
+    fmt = with_scope(fmt, scope_column, scope)
+    sql = validation_sql(fmt, "batch", body.columns, today_sql(today))
     if fmt.unique_key:  # a 64-bit hash of each row's key: repeats are found without a re-read
         sql = f"SELECT *, hash({', '.join(fmt.unique_key)}) AS {KEY_HASH} FROM ({sql})"
     checked = ((pa.Table.from_batches([batch]), _checked(sql, batch)) for batch in body.batches)
@@ -115,7 +117,7 @@ def validate_to_parquet(
 KEY_HASH = "_key_hash"
 
 
-def _today_sql(today: dt.date) -> str:
+def today_sql(today: dt.date) -> str:
     return f"DATE '{today.isoformat()}'"
 
 
@@ -145,7 +147,7 @@ def validate_many(
     the query cost ~20 CPU-ms per delivery, more than its rows). Each delivery keeps its own
     rows, row numbers, report and staging file; one that cannot be read (a malformed CSV) is
     returned as its `DeliveryRejected`, the others are unaffected."""
-    fmt = _with_scope(fmt, scope_column, scope)
+    fmt = with_scope(fmt, scope_column, scope)
     results: list[Validated | DeliveryRejected | None] = [None] * len(pending)
     batches: dict[int, list[pa.RecordBatch]] = {}
     groups: dict[tuple[dt.date, tuple[str, ...]], list[int]] = {}
@@ -162,7 +164,7 @@ def validate_many(
         present = tuple(n for n in known if n in item.body.columns)
         groups.setdefault((item.today, present), []).append(index)
     for (today, present), members in groups.items():
-        sql = validation_sql(fmt, "batch", present, _today_sql(today))
+        sql = validation_sql(fmt, "batch", present, today_sql(today))
         parts, sizes = [], []
         for index in members:
             raw = pa.Table.from_batches(batches[index]).select([*present, ROW])
@@ -267,13 +269,18 @@ _VIEWS = _Views()
 _MAX_VIEWS = 32  # one per format, present columns, day and sender scope; the oldest go
 
 
+def one_thread_connection() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB connection with one thread: the validation query is a
+    projection of one batch (a second thread only added buffers, R-PERF-3), and
+    `intake.direct` needs the records read in order."""
+    if _VIEWS.con is None:
+        _VIEWS.con = duckdb.connect(":memory:", config={"threads": 1})
+    return _VIEWS.con
+
+
 def _checked(sql: str, batch: pa.RecordBatch) -> pa.Table:
     """The validation query `sql` (reading `batch`) over one batch."""
-    if _VIEWS.con is None:
-        # one thread: the query is a projection of one batch; a second thread only added
-        # buffers (R-PERF-3)
-        _VIEWS.con = duckdb.connect(":memory:", config={"threads": 1})
-    con = _VIEWS.con
+    con = one_thread_connection()
     con.register("batch", batch)
     try:
         name = _VIEWS.names.get(sql)
