@@ -44,9 +44,10 @@ def switched_sql() -> Step:
     One statement (issue 15): the staged rows are read and written once, not copied once per
     step. The reason does not depend on pairing, so it is computed here, before the pairs are
     known; the paired old-system copies are left out by the readers (`_pairing_sql`).
-    Persons are joined on `person_id`, the CPR as an integer, and only those persons who
-    have a loan are looked up (0.7 M of 5.9 M nationally), so the join's hash table is small
-    and narrow. The birth date is computed once per loan, each of its parts once (nested
+    Persons are joined on `person_id`, the CPR as an integer, in one join: narrowing
+    `personer` first to the 0.7 M of 5.9 M persons with a loan made DuckDB buffer all 8.6 M
+    loans to read them twice, which cost more than the larger hash table (issue 15). The
+    birth date is computed once per loan, each of its parts once (nested
     SELECTs: as one expression the CPR's year was computed eight times per loan), by
     integer arithmetic on `person_id`, not by cutting and parsing the text."""
     return Step(
@@ -67,11 +68,6 @@ WITH laan AS (
       ) AS c
     ) AS d
   ) AS a
-),
-modtagere AS (
-  SELECT p.person_id, p.koen, p.foedselsdato, p.doedsdato
-  FROM personer AS p
-  JOIN (SELECT DISTINCT person_id FROM laan) AS k ON k.person_id = p.person_id
 )
 SELECT {_CLEANED_COLUMNS}, l.person_id, p.koen, p.foedselsdato, p.doedsdato,
   CASE WHEN l.cpr IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
@@ -81,7 +77,7 @@ SELECT {_CLEANED_COLUMNS}, l.person_id, p.koen, p.foedselsdato, p.doedsdato,
        WHEN l.indleveringsdato < l.udleveringsdato THEN 'INDLEVERET_FOER_UDLEVERING'
   END AS fejlkode
 FROM laan AS l
-LEFT JOIN modtagere AS p ON p.person_id = l.person_id""",
+LEFT JOIN personer AS p ON p.person_id = l.person_id""",
     )
 
 
@@ -101,7 +97,10 @@ compete; issue 15)."""
 
 def candidates_sql(days: int) -> Step:
     """Loans in both the old and the new system: same CPR, device and delivery ±`days`, with
-    how many candidates each of the two loans has (`gammel_antal`, `ny_antal`)."""
+    how many candidates each of the two loans has (`gammel_antal`, `ny_antal`). The same CPR
+    is the same `person_id` (the ten-digit CPR as an integer, NULL exactly when `cpr` is):
+    hashing the integer instead of the text cut the step's CPU from 1.8 to 0.3 s nationally
+    (issue 15)."""
     return Step(
         "genbrug_kandidater",
         f"""
@@ -118,7 +117,7 @@ FROM genbrug_skiftet AS o
 JOIN systemskifte AS s ON s.kommune = o.indberetningskommune AND s.fra = o.kildesystem
 JOIN genbrug_skiftet AS n
   ON n.indberetningskommune = s.kommune AND n.kildesystem = s.til
- AND n.cpr = o.cpr AND n.hmi_nummer = o.hmi_nummer
+ AND n.person_id = o.person_id AND n.hmi_nummer = o.hmi_nummer
  AND ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) <= {days}
 ) AS c""",
     )
