@@ -49,6 +49,13 @@ def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
         cursor.close()
 
 
+FAST_TEXT = "dict_fsst"
+"""The text compression a large load can do without: choosing and building it cost 0.9 of
+3.2 CPU-s of writing the 5.9 M persons, and half the population load in all; the text is
+then stored plainly or as a dictionary, twice the size on disk (issue 15; benchmarks/README).
+The setting lasts for one write connection; what it wrote stays as written."""
+
+
 class Warehouse:
     """The gateway to the DuckDB register database."""
 
@@ -180,13 +187,17 @@ class Warehouse:
         *,
         keep: Sequence[str],
         inputs: dict[str, pa.Table] | None = None,
+        compress_text: bool = True,
     ) -> None:
         """Run `steps` in order and atomically replace the tables named in `keep`.
 
         Intermediate steps become temporary tables; `inputs` are Arrow tables made visible
-        under their names for the duration of the run.
+        under their names for the duration of the run. `compress_text=False` stores text
+        columns without DuckDB's dictionary-FSST compression (`FAST_TEXT`).
         """
         with self.writing() as con:
+            if not compress_text:
+                con.execute(f"SET disabled_compression_methods = '{FAST_TEXT}'")
             for name, table in (inputs or {}).items():
                 con.register(name, table)
             con.execute("BEGIN TRANSACTION")
