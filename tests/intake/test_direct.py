@@ -213,3 +213,35 @@ def _validated(app: App, policy: Policy, body: str) -> Validated:
     out = app.settings.data_dir / "staged" / "test" / f"{blob.sha256}.parquet"
     sender = Sender("test", None)
     return app.intake.validate(policy, blob, "text/csv", app.clock(), sender.scope, out)
+
+
+def test_the_general_path_after_the_direct_one_reads_the_header_once(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large body with one row error is tried directly, then judged by the general path;
+    its header is checked once, by the first (issue 15 review: it was checked twice)."""
+    import handistat.intake.parse as parse
+    import handistat.intake.service as service
+
+    calls: list[Path] = []
+    original = parse.check_header
+
+    def counted(path: Path, required: set[str], known: set[str]) -> tuple[list[str], list[str]]:
+        calls.append(path)
+        return original(path, required, known)
+
+    monkeypatch.setattr(parse, "check_header", counted)
+    monkeypatch.setattr(service, "check_header", counted)
+    rows = [f"101;101;U{i};{i % 1000};0101501001;SEL83;2024-01-02;" for i in range(40_000)]
+    rows[7] = "101;101;U7;7;0101501001;SEL83;2024-02-30;"  # one bad date
+    body = f"{GENBRUG_HEADER}\n" + "\n".join(rows) + "\n"
+    policy = genbrug_policy(
+        {"indberetningskommune": "101", "kildesystem": "A", "udtraeksdato": "2026-03-01"}
+    )
+    judged = _validated(app, policy, body)
+    assert (judged.direct, judged.rows_accepted, dict(judged.errors.totals)) == (
+        False,
+        39_999,
+        {"BAD_DATE": 1},
+    )
+    assert len(calls) == 1

@@ -104,8 +104,15 @@ def check_header(path: Path, required: set[str], known: set[str]) -> tuple[list[
     return names, warnings
 
 
-def parse_csv(path: Path, required: set[str], known: set[str]) -> ParsedBody:
-    names, warnings = check_header(path, required, known)
+def parse_csv(
+    path: Path,
+    required: set[str],
+    known: set[str],
+    checked: tuple[list[str], list[str]] | None = None,
+) -> ParsedBody:
+    """The body's rows in batches. `checked`: the header as `check_header` already returned
+    it (the direct pass checks it first; its fallback need not read it again)."""
+    names, warnings = checked if checked is not None else check_header(path, required, known)
     left_out: list[tuple[int, int]] = []  # (line, fields found), in the order parsed
 
     def on_invalid(row: Any) -> str:

@@ -493,13 +493,13 @@ class IntakeService:
         today = today_copenhagen(lambda: received)
         cap = self.settings.error_cap_per_code
         fmt, column = policy.fmt, policy.scope_column
+        header: tuple[list[str], list[str]] | None = None
         if blob.size >= DIRECT_MIN_BYTES and not is_json(media_type):
             check_body(blob)
-            names, warnings = check_header(blob.path, fmt.required_columns, fmt.known_columns)
+            header = check_header(blob.path, fmt.required_columns, fmt.known_columns)
             direct = validate_direct(
                 blob.path,
-                names,
-                warnings,
+                *header,
                 fmt,
                 out,
                 today=today,
@@ -509,7 +509,10 @@ class IntakeService:
             )
             if direct is not None:
                 return direct
-        body = parse_body(blob, fmt, media_type)
+        if header is not None:  # body and header checked above: not again
+            body = parse_csv(blob.path, fmt.required_columns, fmt.known_columns, header)
+        else:
+            body = parse_body(blob, fmt, media_type)
         return validate_to_parquet(
             body, fmt, out, today=today, cap=cap, scope=scope, scope_column=column
         )
