@@ -5,7 +5,7 @@ Loading replaces both tables atomically; a file with the wrong columns is refuse
 Both tables get `person_id`, the CPR as a `BIGINT` (NULL unless it is ten digits), once at
 load: the GENBRUG register joins its 8 M loans to the 5.9 M persons on that integer, not on
 the text (issue 15 item 1). Their text is stored without dictionary-FSST compression
-(`Warehouse.materialise(compress_text=False)`): the load takes half the CPU, and the only
+(`Warehouse.materialise(compress_text=False)`): the load takes 30 % less CPU, and the only
 heavy reader, the GENBRUG register, joins on `person_id` and reads no long text (issue 15).
 """
 
