@@ -14,13 +14,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from benchmarks.run import Clock
 from handistat.tables.compute import _leaf_sql, table_sql
 from handistat.tables.registry import table_spec
 
@@ -53,22 +53,17 @@ def one_pass_sql() -> str:
     )
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _timed(
     con: duckdb.DuckDBPyConnection, queries: Sequence[str]
 ) -> tuple[float, list[list[dict[str, Any]]]]:
     """CPU seconds of running `queries`, and their rows as dicts."""
-    begun = _cpu()
+    clock = Clock()
     results = []
     for query in queries:
         cursor = con.execute(query)
         names = [d[0] for d in cursor.description]
         results.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-    return _cpu() - begun, results
+    return float(clock.read()["cpu_seconds"]), results
 
 
 def _persons_per_year(rows: list[dict[str, Any]], flag: str, value: int) -> dict[int, int]:

@@ -113,11 +113,19 @@ def check_body(blob: StoredBlob) -> None:
         )
 
 
-def parse_body(blob: StoredBlob, fmt: DeliveryFormat, media_type: str) -> ParsedBody:
-    check_body(blob)
+def parse_body(
+    blob: StoredBlob,
+    fmt: DeliveryFormat,
+    media_type: str,
+    checked_header: tuple[list[str], list[str]] | None = None,
+) -> ParsedBody:
+    """The body's rows. `checked_header`: a CSV body and header already checked (by the
+    direct pass, before it handed the body back), so neither is checked again."""
+    if checked_header is None:
+        check_body(blob)
     if is_json(media_type):
         return parse_json(blob.path, fmt.known_columns, inherit=("kommune",))
-    return parse_csv(blob.path, fmt.required_columns, fmt.known_columns)
+    return parse_csv(blob.path, fmt.required_columns, fmt.known_columns, checked_header)
 
 
 def outcome_of(validated: Validated, partial_ok: bool) -> str:
@@ -509,10 +517,7 @@ class IntakeService:
             )
             if direct is not None:
                 return direct
-        if header is not None:  # body and header checked above: not again
-            body = parse_csv(blob.path, fmt.required_columns, fmt.known_columns, header)
-        else:
-            body = parse_body(blob, fmt, media_type)
+        body = parse_body(blob, fmt, media_type, header)
         return validate_to_parquet(
             body, fmt, out, today=today, cap=cap, scope=scope, scope_column=column
         )
