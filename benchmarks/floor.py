@@ -1,0 +1,209 @@
+"""The floor of the GENBRUG methodology on DuckDB (issue 15 item 1, R-PERF-1).
+
+What a files-to-tables run cannot do without, each part in the cheapest form measured and
+nothing else: read the files, check them (as a typed read), store the raw bodies, attach
+the persons, persist the kept loans and count persons per cell. Their CPU time against the
+bare scan is the lowest ratio this methodology can reach on this engine, before any
+cleaning rule, pairing, report, staged copy or snapshot.
+
+    python -m benchmarks.floor WORLD DATA_DIR [--rounds 3] [--out results/floor.json]
+
+`DATA_DIR` is a data directory after the population, intake and process stages (for
+instance `benchmarks.run _stage population|intake|process WORLD DIR r.json`, then
+`DIR/data`). Each part is the best of `--rounds` runs, in CPU seconds of all threads. The
+person counts of the cheapest form are checked against `COUNT(DISTINCT person_id)`, so the
+floor counts what the tables count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from benchmarks.run import RESULTS, YEARS, _files, _scan, machine
+from handistat.intake.rawzone import RawZone, read_chunks
+
+CELL_COLUMNS = ("kommune", "iso1", "iso2", "paragraf")
+"""The loan attribute each of HJALP2-5 counts persons by (HJALP1 counts loans only)."""
+NARROW_COLUMNS = (
+    "delivery_id, kildesystem, indberetningskommune, betalingskommune, udlaan_id, hmi_nummer, "
+    "person_id, koen, foedselsdato, doedsdato, paragraf, udleveringsdato, indleveringsdato, "
+    "slutdato, iso_kode, paragraf_kode, statistikkommune"
+)
+"""`genbrug_udlaan` without the CPR text and `iso1`/`iso2` (each derivable)."""
+YEARS_SQL = f"aar IN ({', '.join(str(y) for y in YEARS)})"
+
+
+def _best(rounds: int, part: Callable[[], float]) -> float:
+    return min(part() for _ in range(rounds))
+
+
+def _cpu(con: duckdb.DuckDBPyConnection, sql: str) -> float:
+    begun = time.process_time()
+    con.execute(sql).fetchall()
+    return time.process_time() - begun
+
+
+def raw_store(files: Sequence[Path]) -> float:
+    """The raw zone's own `store` (SHA-256, UTF-8 check, write, fsync) of every file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        zone = RawZone(Path(tmp))
+        begun = time.process_time()
+        for path in files:
+            zone.store(read_chunks(path), max_bytes=1 << 40)
+        return time.process_time() - begun
+
+
+def person_join(con: duckdb.DuckDBPyConnection, staged: str, rounds: int) -> float:
+    """The join of every staged loan to the persons, less the read of the staged loans."""
+    source = f"read_parquet({staged!r})"
+    bare = f"SELECT count(*), max(cpr) FROM {source}"
+    joined = (
+        f"SELECT count(*), max(l.cpr), count(p.koen) FROM {source} AS l LEFT JOIN personer AS p "
+        "ON p.person_id = TRY_CAST(replace(l.cpr, '-', '') AS BIGINT)"
+    )
+    return max(
+        0.0, _best(rounds, lambda: _cpu(con, joined)) - _best(rounds, lambda: _cpu(con, bare))
+    )
+
+
+def persist(register: Path, rounds: int) -> dict[str, float]:
+    """Writing the kept loans, narrowest form, into the register's storage and as a
+    temporary table (from an in-memory copy, so the read of the stored table is not in it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "register.duckdb"
+        shutil.copyfile(register, copy)
+        con = duckdb.connect(str(copy))
+        con.execute(f"CREATE TEMP TABLE kept AS SELECT {NARROW_COLUMNS} FROM genbrug_udlaan")
+
+        def stored() -> float:
+            begun = time.process_time()
+            con.execute("BEGIN")
+            con.execute("CREATE OR REPLACE TABLE floor_probe AS SELECT * FROM kept")
+            con.execute("COMMIT")
+            con.execute("CHECKPOINT")
+            return time.process_time() - begun
+
+        def temporary() -> float:
+            return _cpu(con, "CREATE OR REPLACE TEMP TABLE floor_temp AS SELECT * FROM kept")
+
+        result = {"stored": _best(rounds, stored), "temporary": _best(rounds, temporary)}
+        con.close()
+        return result
+
+
+def packed_counts_sql(column: str) -> str:
+    """Persons per (year, `column`), each (year, code, person) one integer hashed once."""
+    return (
+        "SELECT x // 10000000000 AS noegle, count(*) AS personer FROM ("
+        "SELECT DISTINCT (e.aar * 10000 + c.k) * 10000000000 + e.person_id AS x "
+        "FROM genbrug_enheder AS e JOIN ("
+        f"SELECT v, row_number() OVER (ORDER BY v) AS k FROM (SELECT DISTINCT {column} AS v "
+        f"FROM genbrug_enheder)) AS c ON c.v = e.{column} WHERE e.{YEARS_SQL}) GROUP BY 1"
+    )
+
+
+def plain_counts_sql(column: str) -> str:
+    """The same counts as `packed_counts_sql`, keyed alike, by `COUNT(DISTINCT)`."""
+    return (
+        "SELECT e.aar * 10000 + c.k AS noegle, count(DISTINCT e.person_id) AS personer "
+        "FROM genbrug_enheder AS e JOIN ("
+        f"SELECT v, row_number() OVER (ORDER BY v) AS k FROM (SELECT DISTINCT {column} AS v "
+        f"FROM genbrug_enheder)) AS c ON c.v = e.{column} WHERE e.{YEARS_SQL} GROUP BY 1"
+    )
+
+
+PER_YEAR_SQL = (
+    f"SELECT aar, count(DISTINCT person_id) FROM genbrug_enheder WHERE {YEARS_SQL} GROUP BY aar"
+)
+
+
+def count_persons(con: duckdb.DuckDBPyConnection, rounds: int) -> dict[str, Any]:
+    parts = {c: _best(rounds, lambda c=c: _cpu(con, packed_counts_sql(c))) for c in CELL_COLUMNS}
+    parts["per_year"] = _best(rounds, lambda: _cpu(con, PER_YEAR_SQL))
+    same = all(
+        sorted(con.execute(packed_counts_sql(c)).fetchall())
+        == sorted(con.execute(plain_counts_sql(c)).fetchall())
+        for c in CELL_COLUMNS
+    )
+    return {"parts": parts, "total": sum(parts.values()), "same_as_count_distinct": same}
+
+
+def measure(world: Path, data_dir: Path, rounds: int = 3) -> dict[str, Any]:
+    files = _files(world)
+    register = (data_dir / "register.duckdb").resolve()
+    staged = str(data_dir / "staged" / "genbrug" / "*.parquet")
+    scan = _best(rounds, lambda: float(_scan(world, typed=False)["cpu_seconds"]))
+    typed = _best(rounds, lambda: float(_scan(world, typed=True)["cpu_seconds"]))
+    con = duckdb.connect(str(register), read_only=True)
+    try:
+        parts: dict[str, Any] = {
+            "read": scan,
+            "validate_as_typed_read": max(0.0, typed - scan),
+            "raw_store": _best(rounds, lambda: raw_store(files)),
+            "person_join": person_join(con, staged, rounds),
+        }
+        persisted = persist(register, rounds)
+        parts["persist_kept_loans"] = persisted["stored"]
+        counts = count_persons(con, rounds)
+        parts["count_persons"] = counts["total"]
+        kept = con.execute("SELECT count(*) FROM genbrug_udlaan").fetchone()
+    finally:
+        con.close()
+    total = sum(parts.values())
+    return {
+        "parts_cpu_seconds": parts,
+        "floor_cpu_seconds": total,
+        "floor_over_scan": total / scan,
+        "with_temporary_register_cpu_seconds": total - persisted["stored"] + persisted["temporary"],
+        "with_temporary_register_over_scan": (total - persisted["stored"] + persisted["temporary"])
+        / scan,
+        "persist_kept_loans_as_temporary_table": persisted["temporary"],
+        "count_persons_parts": counts["parts"],
+        "counts_same_as_count_distinct": counts["same_as_count_distinct"],
+        "files": len(files),
+        "kept_loans": int(kept[0]) if kept else 0,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.floor", description=__doc__)
+    parser.add_argument("world", type=Path)
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=RESULTS / "floor.json")
+    args = parser.parse_args(argv)
+    started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()[0]
+    result = measure(args.world, args.data_dir, args.rounds)
+    result |= {
+        "command": "python -m benchmarks.floor " + " ".join(sys.argv[1:] if argv is None else argv),
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_1min": [load_before, os.getloadavg()[0]],
+        "rounds": args.rounds,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(
+        json.dumps(
+            {k: result[k] for k in ("parts_cpu_seconds", "floor_cpu_seconds", "floor_over_scan")},
+            indent=2,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
