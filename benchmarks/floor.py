@@ -3,8 +3,9 @@
 What a files-to-tables run cannot do without, each part in the cheapest form measured and
 nothing else: read the files, check them (as a typed read), store the raw bodies, attach
 the persons, persist the kept loans and count persons per cell. Their CPU time against the
-bare scan is the lowest ratio this methodology can reach on this engine, before any
-cleaning rule, pairing, report, staged copy or snapshot.
+bare scan is what this methodology costs at least on this engine, before any cleaning
+rule, pairing, report, staged copy or snapshot, as far as the forms measured here go: a
+cheaper form of a part, found later, lowers the floor.
 
     python -m benchmarks.floor WORLD DATA_DIR [--rounds 3] [--out results/floor.json]
 
