@@ -34,9 +34,8 @@ import duckdb
 
 from benchmarks.run import RESULTS, YEARS, _files, _scan, machine
 from handistat.intake.rawzone import RawZone, read_chunks
+from handistat.register.genbrug import PERIOD_START
 
-CELL_COLUMNS = ("kommune", "iso1", "iso2", "paragraf")
-"""The loan attribute each of HJALP2-5 counts persons by (HJALP1 counts loans only)."""
 NARROW_COLUMNS = (
     "delivery_id, kildesystem, indberetningskommune, betalingskommune, udlaan_id, hmi_nummer, "
     "person_id, koen, foedselsdato, doedsdato, paragraf, udleveringsdato, indleveringsdato, "
@@ -104,40 +103,75 @@ def persist(register: Path, rounds: int) -> dict[str, float]:
         return result
 
 
-def packed_counts_sql(column: str) -> str:
-    """Persons per (year, `column`), each (year, code, person) one integer hashed once."""
+CELL_COLUMNS = {
+    "statistikkommune": "kommune",
+    "iso1": "iso1",
+    "iso2": "iso2",
+    "paragraf_kode": "paragraf",
+}
+"""The loan attribute of `genbrug_udlaan` each of HJALP2-5 counts persons by, and its name
+in the loan-years view `genbrug_enheder` (HJALP1 counts loans only)."""
+
+
+def year_mask_sql() -> str:
+    """A loan's years as bits (bit i: `YEARS[i]`), by the view's own rule (R-GB-5): a loan
+    counts in a year whose period it overlaps; 2022's period starts on 1 July."""
+    terms = []
+    for bit, year in enumerate(YEARS):
+        start = PERIOD_START if year == 2022 else f"{year}-01-01"
+        terms.append(
+            f"CASE WHEN udleveringsdato <= DATE '{year}-12-31' AND (slutdato IS NULL OR "
+            f"slutdato >= DATE '{start}') THEN {1 << bit} ELSE 0 END"
+        )
+    return " | ".join(terms)
+
+
+def mask_counts_sql(column: str | None) -> str:
+    """Persons per (`column`, year) from the 3.9M loans, not the 8.8M loan-years: each loan's
+    years as a bit mask, OR-ed per (person, cell), so every person and cell is hashed once;
+    one column per year. `column` None: persons per year."""
+    cell = f"{column} AS c" if column else "NULL AS c"
+    years = ", ".join(
+        f"sum(CASE WHEN m & {1 << bit} <> 0 THEN 1 ELSE 0 END) AS y{year}"
+        for bit, year in enumerate(YEARS)
+    )
     return (
-        "SELECT x // 10000000000 AS noegle, count(*) AS personer FROM ("
-        "SELECT DISTINCT (e.aar * 10000 + c.k) * 10000000000 + e.person_id AS x "
-        "FROM genbrug_enheder AS e JOIN ("
-        f"SELECT v, row_number() OVER (ORDER BY v) AS k FROM (SELECT DISTINCT {column} AS v "
-        f"FROM genbrug_enheder)) AS c ON c.v = e.{column} WHERE e.{YEARS_SQL}) GROUP BY 1"
+        f"SELECT c, {years} FROM (SELECT person_id, c, bit_or(m) AS m FROM ("
+        f"SELECT person_id, {cell}, {year_mask_sql()} AS m FROM genbrug_udlaan) "
+        "WHERE m <> 0 GROUP BY person_id, c) GROUP BY c"
     )
 
 
-def plain_counts_sql(column: str) -> str:
-    """The same counts as `packed_counts_sql`, keyed alike, by `COUNT(DISTINCT)`."""
-    return (
-        "SELECT e.aar * 10000 + c.k AS noegle, count(DISTINCT e.person_id) AS personer "
-        "FROM genbrug_enheder AS e JOIN ("
-        f"SELECT v, row_number() OVER (ORDER BY v) AS k FROM (SELECT DISTINCT {column} AS v "
-        f"FROM genbrug_enheder)) AS c ON c.v = e.{column} WHERE e.{YEARS_SQL} GROUP BY 1"
-    )
+def mask_counts(con: duckdb.DuckDBPyConnection, column: str | None) -> dict[tuple[Any, int], int]:
+    """`mask_counts_sql`'s rows as {(cell, year): persons}, the cells with any person."""
+    counts = {}
+    for cell, *per_year in con.execute(mask_counts_sql(column)).fetchall():
+        for year, persons in zip(YEARS, per_year, strict=True):
+            if persons:
+                counts[(cell, year)] = int(persons)
+    return counts
 
 
-PER_YEAR_SQL = (
-    f"SELECT aar, count(DISTINCT person_id) FROM genbrug_enheder WHERE {YEARS_SQL} GROUP BY aar"
-)
+def plain_counts(
+    con: duckdb.DuckDBPyConnection, view_column: str | None
+) -> dict[tuple[Any, int], int]:
+    """The same counts by `COUNT(DISTINCT person_id)` over the loan-years view, as the tables
+    count them."""
+    cell = view_column or "NULL"
+    rows = con.execute(
+        f"SELECT {cell} AS c, aar, count(DISTINCT person_id) FROM genbrug_enheder "
+        f"WHERE {YEARS_SQL} GROUP BY ALL"
+    ).fetchall()
+    return {(c, int(year)): int(persons) for c, year, persons in rows}
 
 
 def count_persons(con: duckdb.DuckDBPyConnection, rounds: int) -> dict[str, Any]:
-    parts = {c: _best(rounds, lambda c=c: _cpu(con, packed_counts_sql(c))) for c in CELL_COLUMNS}
-    parts["per_year"] = _best(rounds, lambda: _cpu(con, PER_YEAR_SQL))
-    same = all(
-        sorted(con.execute(packed_counts_sql(c)).fetchall())
-        == sorted(con.execute(plain_counts_sql(c)).fetchall())
-        for c in CELL_COLUMNS
-    )
+    columns: dict[str | None, str | None] = {**CELL_COLUMNS, None: None}
+    parts = {
+        (view or "per_year"): _best(rounds, lambda c=column: _cpu(con, mask_counts_sql(c)))
+        for column, view in columns.items()
+    }
+    same = all(mask_counts(con, c) == plain_counts(con, v) for c, v in columns.items())
     return {"parts": parts, "total": sum(parts.values()), "same_as_count_distinct": same}
 
 

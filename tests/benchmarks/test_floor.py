@@ -10,40 +10,59 @@ import duckdb
 import pytest
 
 from benchmarks import floor, run
+from handistat.register.genbrug import units_sql
 from handistat.synth import generate
 
 
-def _loan_years(rows: list[tuple[int, str, int]]) -> duckdb.DuckDBPyConnection:
+def _loans(rows: list[tuple[int, str, str, str | None]]) -> duckdb.DuckDBPyConnection:
+    """`genbrug_udlaan` with the given (person, municipality, delivery day, end day) and the
+    register's own loan-years view over it."""
     con = duckdb.connect(":memory:")
     con.execute(
-        "CREATE TABLE genbrug_enheder (aar INTEGER, kommune VARCHAR, person_id BIGINT, "
-        "iso1 VARCHAR, iso2 VARCHAR, paragraf VARCHAR)"
+        "CREATE TABLE genbrug_udlaan (indberetningskommune VARCHAR, kildesystem VARCHAR, "
+        "udlaan_id VARCHAR, person_id BIGINT, statistikkommune VARCHAR, koen VARCHAR, "
+        "foedselsdato DATE, iso1 VARCHAR, iso2 VARCHAR, paragraf_kode VARCHAR, "
+        "udleveringsdato DATE, indleveringsdato DATE, slutdato DATE)"
     )
     con.executemany(
-        "INSERT INTO genbrug_enheder VALUES (?, ?, ?, 'x', 'y', 'z')", [list(r) for r in rows]
+        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, 'K', DATE '2010-01-01', '12', "
+        "'1203', '112', ?, ?, ?)",
+        [
+            [kommune, str(i), person, kommune, day, end, end]
+            for i, (person, kommune, day, end) in enumerate(rows)
+        ],
     )
+    view = units_sql(run.YEARS)
+    con.execute(f"CREATE VIEW {view.name} AS {view.sql}")
     return con
 
 
-def test_persons_per_year_and_cell_by_hand() -> None:
-    # 2023, 101: person 1 (two loans) and 2 -> 2 persons; 2023, 147: person 1 -> 1;
-    # 2024, 101: person 3101010101 (a ten-digit CPR as an integer) -> 1; 2021 is outside.
-    con = _loan_years(
+def test_persons_per_municipality_and_year_by_hand() -> None:
+    con = _loans(
         [
-            (2023, "101", 1),
-            (2023, "101", 1),
-            (2023, "101", 2),
-            (2023, "147", 1),
-            (2024, "101", 3101010101),
-            (2021, "147", 5),
+            (1, "101", "2023-03-01", None),  # 2023, 2024, 2025
+            (1, "101", "2024-05-01", "2024-06-01"),  # 2024 again: one person
+            (2, "101", "2022-01-01", "2022-06-30"),  # ended before the period began
+            (3, "101", "2022-01-01", "2022-07-01"),  # 2022, on its first day
+            (1, "147", "2025-12-31", None),  # 2025, a second municipality
+            (5, "147", "2023-06-01", "2024-02-01"),  # 2023, 2024
+            (4, "147", "2026-01-01", None),  # after the last year
         ]
     )
-    codes = {"101": 1, "147": 2}  # `k`: the codes in order, from 1
-    expected = {2023 * 10000 + codes["101"]: 2, 2023 * 10000 + codes["147"]: 1}
-    expected[2024 * 10000 + codes["101"]] = 1
-    assert dict(con.execute(floor.packed_counts_sql("kommune")).fetchall()) == expected
-    assert dict(con.execute(floor.plain_counts_sql("kommune")).fetchall()) == expected
-    assert dict(con.execute(floor.PER_YEAR_SQL).fetchall()) == {2023: 2, 2024: 1}
+    by_municipality = {
+        ("101", 2022): 1,
+        ("101", 2023): 1,
+        ("101", 2024): 1,
+        ("101", 2025): 1,
+        ("147", 2023): 1,
+        ("147", 2024): 1,
+        ("147", 2025): 1,
+    }
+    per_year = {(None, 2022): 1, (None, 2023): 2, (None, 2024): 2, (None, 2025): 1}
+    assert floor.mask_counts(con, "statistikkommune") == by_municipality
+    assert floor.plain_counts(con, "kommune") == by_municipality
+    assert floor.mask_counts(con, None) == per_year
+    assert floor.plain_counts(con, None) == per_year
 
 
 def test_the_floor_of_the_small_world(tmp_path: Path) -> None:
