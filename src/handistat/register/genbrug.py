@@ -336,14 +336,48 @@ GROUP BY r.indberetningskommune""",
     )
 
 
+def periods(years: Sequence[int]) -> list[tuple[int, str, str]]:
+    """R-GB-5: each year's period (`aar`, first day, last day): calendar years, except 2022,
+    which starts on 1 July."""
+    return [(y, PERIOD_START if y == 2022 else f"{y}-01-01", f"{y}-12-31") for y in years]
+
+
 def periods_sql(years: Sequence[int]) -> str:
-    """R-GB-5: calendar years, except 2022 which starts on 1 July (a relation `aar, start,
-    slut`, written out so that the view `genbrug_enheder` reads no temporary table)."""
-    rows = ", ".join(
-        f"({y}, DATE '{PERIOD_START if y == 2022 else f'{y}-01-01'}', DATE '{y}-12-31')"
-        for y in years
-    )
+    """`periods` as a relation `aar, start, slut`, written out so that the view
+    `genbrug_enheder` reads no temporary table."""
+    rows = ", ".join(f"({y}, DATE '{start}', DATE '{end}')" for y, start, end in periods(years))
     return f"(SELECT * FROM (VALUES {rows}) AS t(aar, start, slut))"
+
+
+def _active_sql(alias: str, start: str, end: str) -> str:
+    """R-GB-5: the loan `alias` counts in the period `start`..`end` (both SQL dates)."""
+    return (
+        f"{alias}.udleveringsdato <= {end} AND ({alias}.slutdato IS NULL OR "
+        f"{alias}.slutdato >= {start})"
+    )
+
+
+def _date(day: str) -> str:
+    return f"DATE '{day}'"
+
+
+def _sex_sql(alias: str) -> str:
+    return f"CASE {alias}.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END"
+
+
+MASK_BASE_YEAR = int(PERIOD_START[:4])
+"""The year of bit 0 of `aar_maske` in `genbrug_laan_aar`: bit `aar - MASK_BASE_YEAR`."""
+
+
+def year_mask_sql(years: Sequence[int], alias: str) -> str:
+    """The years of `years` in which the loan `alias` counts, as bits (a sum of distinct
+    powers of two, so no bitwise operator is needed to build it)."""
+    terms = [
+        f"CASE WHEN {_active_sql(alias, _date(start), _date(end))} "
+        f"THEN {1 << (y - MASK_BASE_YEAR)} ELSE 0 END"
+        for y, start, end in periods(years)
+    ]
+    return " + ".join(terms) if terms else "0"
 
 
 def units_sql(years: Sequence[int]) -> Step:
@@ -360,13 +394,30 @@ def units_sql(years: Sequence[int]) -> Step:
         f"""
 SELECT p.aar, u.indberetningskommune || '|' || u.kildesystem || '|' || u.udlaan_id AS enhed_id,
   u.person_id, u.statistikkommune AS kommune,
-  CASE u.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END AS koen,
+  {_sex_sql("u")} AS koen,
   p.aar - YEAR(u.foedselsdato) AS alder, u.iso1, u.iso2, u.paragraf_kode AS paragraf,
   CASE WHEN u.udleveringsdato >= p.start THEN 1 ELSE 0 END AS udleveret_i_perioden,
   CASE WHEN u.indleveringsdato <= p.slut THEN 1 ELSE 0 END AS indleveret_i_perioden
 FROM genbrug_udlaan AS u
-JOIN {periods_sql(years)} AS p ON u.udleveringsdato <= p.slut
- AND (u.slutdato IS NULL OR u.slutdato >= p.start)""",
+JOIN {periods_sql(years)} AS p ON {_active_sql("u", "p.start", "p.slut")}""",
+        view=True,
+    )
+
+
+def loan_years_sql(years: Sequence[int]) -> Step:
+    """R-GB-5 by loan: each kept loan once, with the dimensions of `genbrug_enheder` that do
+    not change with the year and `aar_maske`, the years it counts in as bits (bit
+    `aar - MASK_BASE_YEAR`; the same rule as `genbrug_enheder`).
+
+    A view for the tables that count by device class or paragraph (HJALP3-5): they count
+    persons per cell and year from the 3.9 M loans instead of the 8.8 M loan-years, each
+    person and cell hashed once (issue 15; `benchmarks/floor.py`)."""
+    return Step(
+        "genbrug_laan_aar",
+        f"""
+SELECT u.person_id, u.statistikkommune AS kommune, {_sex_sql("u")} AS koen, u.iso1, u.iso2,
+  u.paragraf_kode AS paragraf, {year_mask_sql(years, "u")} AS aar_maske
+FROM genbrug_udlaan AS u""",
         view=True,
     )
 
@@ -411,6 +462,7 @@ def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bo
         loans_sql(exclude_unknown),
         cleaning_report_sql(exclude_unknown),
         units_sql(years),
+        loan_years_sql(years),
         paragraph_report_sql(),
         unknown_paragraphs_sql(),
     ]
@@ -421,6 +473,7 @@ KEEP = (
     "genbrug_udlaan",
     "genbrug_rensning",
     "genbrug_enheder",
+    "genbrug_laan_aar",
     "genbrug_paragraf_rapport",
     "genbrug_paragraf_ukendte",
 )

@@ -4,10 +4,12 @@ paragraph (R-TAB-3). The fact table is `genbrug_enheder` (one row per active loa
 from __future__ import annotations
 
 from handistat.reference import genbrug_paragraffer, iso_klasser
+from handistat.register.genbrug import MASK_BASE_YEAR
 from handistat.tables.common import kommunedk
 from handistat.tables.spec import ENHEDER, PERSONER, DimCode, Dimension, TableSpec
 
 FACT = "genbrug_enheder"
+BY_LOAN = "genbrug_laan_aar"
 SUBJECT = "Genbrugshjælpemidler"
 
 KONAMS = Dimension(
@@ -112,7 +114,11 @@ TITLES_EN = {
 """English titles, so `lang=en` shows no Danish in titles (issue 12 item 10)."""
 
 
-def _spec(table_id: str, title: str, measure: str, dims: tuple[Dimension, ...]) -> TableSpec:
+def _spec(
+    table_id: str, title: str, measure: str, dims: tuple[Dimension, ...], *, by_loan: bool = False
+) -> TableSpec:
+    """`by_loan`: counted from `genbrug_laan_aar` (each loan once, its years as bits), for the
+    tables whose cells do not change with the year (by device or paragraph, not by age)."""
     return TableSpec(
         id=table_id,
         statistic="genbrug",
@@ -124,6 +130,8 @@ def _spec(table_id: str, title: str, measure: str, dims: tuple[Dimension, ...]) 
         subject=SUBJECT,
         notes=("2022 dækker perioden 1. juli - 31. december 2022.",),
         units_unique_per_year=True,  # one row per loan and year; a loan's id is unique
+        fact_by_unit=BY_LOAN if by_loan else None,
+        mask_base_year=MASK_BASE_YEAR,
     )
 
 
@@ -140,17 +148,20 @@ GENBRUG_TABLES = (
         "Udlån og modtagere af hjælpemidler efter hjælpemiddelgruppe, enhed og tid",
         ENHEDER,
         (_iso(1, "iso1", "HJAELPEMIDDEL", "Ukendt hjælpemiddel (ikke i Hjælpemiddelbasen)"), ENHED),
+        by_loan=True,
     ),
     _spec(
         "HJALP4",
         "Udlån og modtagere af hjælpemidler efter hjælpemiddelklasse, enhed og tid",
         ENHEDER,
         (_iso(2, "iso2", "HJAELPEMIDDEL2", "Andre klasser eller ukendt"), ENHED),
+        by_loan=True,
     ),
     _spec(
         "HJALP5",
         "Udlån og modtagere af hjælpemidler efter lovgrundlag, enhed og tid",
         ENHEDER,
         (PARAGRAF, ENHED),
+        by_loan=True,
     ),
 )

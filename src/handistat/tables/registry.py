@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from handistat.errors import NotFound
 from handistat.stores.warehouse import Warehouse
@@ -35,5 +36,7 @@ def compute(warehouse: Warehouse, spec: TableSpec, years: Sequence[int]) -> Cube
             f"{spec.statistic}-registret er ikke dannet endnu; kør `handistat process "
             f"{spec.statistic}` først"
         )
+    if spec.fact_by_unit is not None and not warehouse.has_table(spec.fact_by_unit):
+        spec = replace(spec, fact_by_unit=None)  # a register from before it: the same cells
     rows = warehouse.query(table_sql(spec, years)).to_pylist()
     return assemble(spec, years, rows)

@@ -75,3 +75,15 @@ class TableSpec:
     units_unique_per_year: bool = False
     """True when `enhed_id` never repeats within one `aar` of the fact table (GENBRUG: one
     row per loan and year): units are then counted with COUNT(*), not COUNT(DISTINCT)."""
+    fact_by_unit: str | None = None
+    """The same units once each instead of once per year: `person_id`, the dimensions'
+    columns and `aar_maske`, with bit `aar - mask_base_year` set for each year the unit
+    counts in. A table whose dimension values do not change with the year (no age) and whose
+    units are unique per year is then counted from it: each person and cell is hashed once,
+    not once per year (GENBRUG's HJALP3-5; issue 15). Without it (or in a register written
+    before it existed) the table is counted from `fact`, to the same cells."""
+    mask_base_year: int = 0
+
+    def __post_init__(self) -> None:
+        if self.fact_by_unit is not None and not self.units_unique_per_year:
+            raise ValueError(f"{self.id}: fact_by_unit needs units unique per year")
