@@ -140,5 +140,15 @@ def test_a_register_without_the_loan_view_is_counted_from_the_loan_years(tmp_pat
     assert cubes[0][("TOT", "MODTAGERE", "2023")] == 2
 
 
+def test_years_outside_the_mask_count_nothing_as_in_the_loan_years() -> None:
+    con = duckdb.connect(":memory:")
+    _insert(con, [(1, "1203", "SEL112", "101", dt.date(2020, 1, 1), None)])
+    _views(con)
+    by_loan, by_loan_year = _both(con, "HJALP3", [2021, 2024, 2100])
+    assert by_loan == by_loan_year
+    assert by_loan[("TOT", "MODTAGERE", "2024")] == 1
+    assert by_loan[("TOT", "MODTAGERE", "2021")] == 0  # before the register's first year
+
+
 def test_the_mask_starts_at_the_first_year() -> None:
     assert MASK_BASE_YEAR == 2022  # bit 0 is the half year 2022 (R-GB-5)

@@ -91,6 +91,12 @@ def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
     return facts + f", fine AS (\n{inner}\n)\n" + _rolled_sql(spec, rolled, used)
 
 
+def _year_bit(year: int, base: int) -> int:
+    """The bit of `year` in a year mask starting at `base`; 0 (no unit has it) for a year
+    the mask cannot hold, which then counts nothing, as in the unit-years."""
+    return 1 << (year - base) if 0 <= year - base < 62 else 0
+
+
 def by_unit_sql(spec: TableSpec, years: Sequence[int]) -> str:
     """The table counted from `spec.fact_by_unit`, one row per unit with its years as bits:
     the same rows as `table_sql` gives from the unit-years (`aar`, `d_i`, `g_i` and the
@@ -101,7 +107,7 @@ def by_unit_sql(spec: TableSpec, years: Sequence[int]) -> str:
     and the sum of that year's units. So each person and cell is hashed once, not once per
     year: ~1 CPU-s instead of 1.8-2.4 for HJALP3-5 nationally (issue 15)."""
     assert spec.fact_by_unit is not None
-    bits = [(int(y), 1 << (int(y) - spec.mask_base_year)) for y in years]
+    bits = [(int(y), _year_bit(int(y), spec.mask_base_year)) for y in years]
     wanted = sum(bit for _, bit in bits)
     dims = "".join(", " + _leaf_sql(d, i) for i, d in enumerate(spec.dimensions))
     leaves = [f"d_{i}" for i, d in enumerate(spec.dimensions) if d.leaves]
