@@ -383,12 +383,13 @@ def year_mask_sql(years: Sequence[int], alias: str) -> str:
 def units_sql(years: Sequence[int]) -> Step:
     """R-GB-5: loans active in each period, with the recipient's sex and age on 31 Dec.
 
-    A view (issue 15): the tables count it and nothing else reads it, so its 8.8 M national
-    rows are computed by each table's query from the 3.9 M loans instead of written once
-    and read five times. `enhed_id` (the loan's key as text) is built here, only for a
-    reader that selects it: GENBRUG's tables count loans with `COUNT(*)` (one row per loan
-    and year), so none does. `person_id` is the CPR as an integer (a kept loan has a valid
-    ten-digit CPR): tables count distinct persons, and that is cheaper on a narrow key."""
+    A view (issue 15): HJALP1-2 count it (HJALP3-5 count `genbrug_laan_aar`), so its 8.8 M
+    national rows are computed by each table's query from the 3.9 M loans instead of
+    written once and read by every table. `enhed_id` (the loan's key as text) is built
+    here, only for a reader that selects it: GENBRUG's tables count loans with `COUNT(*)`
+    (one row per loan and year), so none does. `person_id` is the CPR as an integer (a kept
+    loan has a valid ten-digit CPR): tables count distinct persons, and that is cheaper on a
+    narrow key."""
     return Step(
         "genbrug_enheder",
         f"""
