@@ -34,7 +34,7 @@ import duckdb
 
 from benchmarks.run import RESULTS, YEARS, _files, _scan, machine
 from handistat.intake.rawzone import RawZone, read_chunks
-from handistat.register.genbrug import PERIOD_START
+from handistat.register.genbrug import MASK_BASE_YEAR, year_mask_sql
 
 NARROW_COLUMNS = (
     "delivery_id, kildesystem, indberetningskommune, betalingskommune, udlaan_id, hmi_nummer, "
@@ -113,31 +113,19 @@ CELL_COLUMNS = {
 in the loan-years view `genbrug_enheder` (HJALP1 counts loans only)."""
 
 
-def year_mask_sql() -> str:
-    """A loan's years as bits (bit i: `YEARS[i]`), by the view's own rule (R-GB-5): a loan
-    counts in a year whose period it overlaps; 2022's period starts on 1 July."""
-    terms = []
-    for bit, year in enumerate(YEARS):
-        start = PERIOD_START if year == 2022 else f"{year}-01-01"
-        terms.append(
-            f"CASE WHEN udleveringsdato <= DATE '{year}-12-31' AND (slutdato IS NULL OR "
-            f"slutdato >= DATE '{start}') THEN {1 << bit} ELSE 0 END"
-        )
-    return " | ".join(terms)
-
-
 def mask_counts_sql(column: str | None) -> str:
     """Persons per (`column`, year) from the 3.9M loans, not the 8.8M loan-years: each loan's
-    years as a bit mask, OR-ed per (person, cell), so every person and cell is hashed once;
-    one column per year. `column` None: persons per year."""
-    cell = f"{column} AS c" if column else "NULL AS c"
+    years as the register's bit mask (`register.genbrug.year_mask_sql`), OR-ed per (person,
+    cell), so every person and cell is hashed once; one column per year. `column` None:
+    persons per year."""
+    cell = f"u.{column} AS c" if column else "NULL AS c"
     years = ", ".join(
-        f"sum(CASE WHEN m & {1 << bit} <> 0 THEN 1 ELSE 0 END) AS y{year}"
-        for bit, year in enumerate(YEARS)
+        f"sum(CASE WHEN (m & {1 << (year - MASK_BASE_YEAR)}) <> 0 THEN 1 ELSE 0 END) AS y{year}"
+        for year in YEARS
     )
     return (
         f"SELECT c, {years} FROM (SELECT person_id, c, bit_or(m) AS m FROM ("
-        f"SELECT person_id, {cell}, {year_mask_sql()} AS m FROM genbrug_udlaan) "
+        f"SELECT u.person_id, {cell}, {year_mask_sql(YEARS, 'u')} AS m FROM genbrug_udlaan AS u) "
         "WHERE m <> 0 GROUP BY person_id, c) GROUP BY c"
     )
 

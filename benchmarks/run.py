@@ -62,6 +62,8 @@ COLUMNS = (
     "udleveringsdato", "indleveringsdato",
 )  # fmt: skip
 PIPELINE_STAGES = ("population", "intake", "process", "tables")
+TIMED_STAGES = PIPELINE_STAGES[1:]
+"""The stages R-PERF-1 times from files to tables (the population is loaded before)."""
 MEMORY_LIMIT_ENV = "BENCH_DUCKDB_MEMORY_LIMIT"  # not HANDISTAT_*: Settings reads those
 
 # -- the stages (each runs in its own subprocess) ---------------------------------------------
@@ -622,8 +624,8 @@ def summarise(stages: dict[str, Any]) -> dict[str, Any]:
     """The totals and ratios the requirements speak of (reported, never asserted)."""
     seconds = {name: s["seconds"] for name, s in stages.items()}
     cpu = {name: s["cpu_seconds"] for name, s in stages.items()}
-    pipeline = seconds["intake"] + seconds["process"] + seconds["tables"]
-    pipeline_cpu = cpu["intake"] + cpu["process"] + cpu["tables"]
+    pipeline = sum(seconds[s] for s in TIMED_STAGES)
+    pipeline_cpu = sum(cpu[s] for s in TIMED_STAGES)
     summary: dict[str, Any] = {
         "scan_seconds": seconds["scan"],
         "scan_cpu_seconds": cpu["scan"],
@@ -636,9 +638,8 @@ def summarise(stages: dict[str, Any]) -> dict[str, Any]:
         "r_perf_1_target": "<= 6 (CPU; aim 4)",
         "max_load_1min": max(max(s["load_1min"]) for s in stages.values()),
     }
-    timed = ("intake", "process", "tables")
-    if all("sys_seconds" in stages[s] for s in ("scan", *timed)):
-        pipeline_sys = sum(stages[s]["sys_seconds"] for s in timed)
+    if all("sys_seconds" in stages[s] for s in ("scan", *TIMED_STAGES)):
+        pipeline_sys = sum(stages[s]["sys_seconds"] for s in TIMED_STAGES)
         summary |= {
             "pipeline_sys_cpu_seconds": pipeline_sys,
             "r_perf_1_pipeline_over_scan_user_cpu": (pipeline_cpu - pipeline_sys)

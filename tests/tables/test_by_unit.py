@@ -47,7 +47,10 @@ def _views(con: duckdb.DuckDBPyConnection, *, by_loan: bool = True) -> None:
         con.execute(f"CREATE VIEW {step.name} AS {step.sql}")
 
 
-def _both(con: duckdb.DuckDBPyConnection, table_id: str, years: list[int]) -> tuple[dict, dict]:  # type: ignore[type-arg]
+Cells = dict[tuple[str, ...], int | None]
+
+
+def _both(con: duckdb.DuckDBPyConnection, table_id: str, years: list[int]) -> tuple[Cells, Cells]:
     spec = table_spec(table_id)
     assert spec.fact_by_unit == "genbrug_laan_aar"
     cubes = []
