@@ -86,3 +86,18 @@ def test_the_reader_sees_every_kind_of_import() -> None:
     )
     found = {m.split(".")[1] for m, _ in _imported(path, ast.parse(source)) if "." in m}
     assert {"web", "api", "release", "approval"} <= found
+
+
+HTTP_DOORS = {"approval": frozenset({"handistat/approval/routes.py"})}
+"""A stage with routes of its own reaches `api` only from them: its domain modules take
+`Principal` and `Role` from `accounts` (the house rule: domain types live there)."""
+
+
+@pytest.mark.parametrize("package", sorted(HTTP_DOORS))
+def test_only_the_routes_of_a_stage_import_api(package: str) -> None:
+    found = sorted(
+        f"{path}:{line}"
+        for other, path, line in imports_of(package)
+        if other == "api" and path not in HTTP_DOORS[package]
+    )
+    assert not found, f"only {sorted(HTTP_DOORS[package])} of {package} may import api: {found}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from handistat.api.deps import Principal
+from handistat.accounts.principal import Principal
 from handistat.approval.declarations import AWAITING, State, kommune_navn, municipalities
 from handistat.approval.models import ApprovalReport
 from handistat.audit import utc

@@ -11,9 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from handistat.accounts.principal import Principal, Role
 from handistat.api.auth import require_csrf
 from handistat.api.deliveries_stream import PathYear, RowId
-from handistat.api.deps import Principal, Role, get_app, require_principal, require_staff
+from handistat.api.deps import get_app, require_principal, require_staff
 from handistat.approval.processing import run_processing
 from handistat.approval.queries import get_report, matrix, report_view, visible_reports
 from handistat.approval.release import decide_release, release_decisions
