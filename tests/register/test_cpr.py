@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handistat.register import cpr
-from handistat.register.cpr import cpr_birth_date_sql, cpr_number_parts_sql, cpr_year_sql
+from handistat.register.cpr import (
+    cpr_birth_date_sql,
+    cpr_digits_sql,
+    cpr_number_parts_sql,
+    cpr_year_sql,
+)
 from handistat.register.sql import checked_date_sql
 from handistat.stores.warehouse import Warehouse
 
@@ -81,3 +87,53 @@ def test_centuries_known_answers() -> None:
 def test_not_in_the_future() -> None:
     assert cpr.is_valid("0101254234", dt.date(2025, 1, 1))
     assert not cpr.is_valid("0201254234", dt.date(2025, 1, 1))
+
+
+def trimmed_first(values: list[str]) -> list[str | None]:
+    """The reference: trim as DuckDB's `trim` does (spaces and other Unicode spaces), then
+    ten digits with an optional dash after the sixth (R-GB-2), in Python."""
+    rows = Warehouse(":memory:").run(
+        [],
+        "SELECT trim(v) AS t FROM t ORDER BY i",
+        {"t": pa.table({"v": pa.array(values, pa.string()), "i": list(range(len(values)))})},
+    )
+    texts = [r["t"] for r in rows.to_pylist()]
+    return [
+        t.replace("-", "") if re.fullmatch(r"[0-9]{6}-?[0-9]{4}", t, flags=re.ASCII) else None
+        for t in texts
+    ]
+
+
+CPR_LIKE = st.one_of(
+    st.from_regex(r"[ \t\u00a0]?[0-9]{6}-?[0-9]{4}[ \n\u00a0]?", fullmatch=True),
+    st.text(alphabet="0123456789- \t\n\u00a0\u3000\u0661x", max_size=14),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(CPR_LIKE, min_size=1, max_size=20))
+def test_cpr_digits_equal_trimming_first(values: list[str]) -> None:
+    """Issue 15: `cpr_digits_sql` matches untrimmed first, and is the trim-first rule."""
+    got = Warehouse(":memory:").run(
+        [],
+        f"SELECT {cpr_digits_sql('v')} AS d FROM t ORDER BY i",
+        {"t": pa.table({"v": pa.array(values, pa.string()), "i": list(range(len(values)))})},
+    )
+    assert [r["d"] for r in got.to_pylist()] == trimmed_first(values)
+
+
+def test_cpr_digits_known_answers() -> None:
+    values = ["0101101234", "010110-1234", " 0101101234\u00a0", "0101101234 x", "010110--1234", ""]
+    got = Warehouse(":memory:").run(
+        [],
+        f"SELECT {cpr_digits_sql('v')} AS d FROM t ORDER BY i",
+        {"t": pa.table({"v": values, "i": list(range(len(values)))})},
+    )
+    assert [r["d"] for r in got.to_pylist()] == [
+        "0101101234",
+        "0101101234",
+        "0101101234",
+        None,
+        None,
+        None,
+    ]

@@ -77,3 +77,21 @@ def cpr_year_sql(yy: str, d7: str, *, numeric: bool = False) -> str:
         f"WHEN {d7} IN ({mid}) THEN CASE WHEN {yy} <= 36 THEN 2000 + {yy} ELSE 1900 + {yy} END "
         f"WHEN {yy} <= 57 THEN 2000 + {yy} ELSE 1800 + {yy} END)"
     )
+
+
+CPR_FORM = "'^[0-9]{6}-?[0-9]{4}\\z'"
+"""A CPR as delivered: ten digits, a dash after the sixth allowed (R-GB-2)."""
+
+
+def cpr_digits_sql(column: str) -> str:
+    """The ten digits of the CPR in `column` after trimming, NULL if it has another form.
+
+    A value of the form has nothing to trim, so it is matched untrimmed first; only the few
+    that fail are trimmed and matched again: the same result, without trimming 8.6 M values
+    of which intake has already trimmed every one (1.27 → 0.85 CPU-s nationally; issue 15).
+    `tests/register/test_cpr.py` holds it equal to trimming first."""
+    return (
+        f"CASE WHEN regexp_matches({column}, {CPR_FORM}) THEN replace({column}, '-', '') "
+        f"WHEN regexp_matches(trim({column}), {CPR_FORM}) "
+        f"THEN replace(trim({column}), '-', '') END"
+    )

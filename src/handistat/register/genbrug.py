@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handistat.register.cpr import cpr_number_parts_sql, cpr_year_sql
+from handistat.register.cpr import cpr_digits_sql, cpr_number_parts_sql, cpr_year_sql
 from handistat.register.sql import Step, checked_date_sql
 
 PERIOD_START = "2022-07-01"
 """R-IN-9: the statistics period starts here."""
 
 
-_NORMALISED_COLUMNS = """delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato,
+_NORMALISED_COLUMNS = f"""delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato,
   _row, indberetningskommune, betalingskommune, udlaan_id,
   CAST(hmi_nummer AS BIGINT) AS hmi_nummer,
-  CASE WHEN regexp_matches(trim(cpr), '^[0-9]{6}-?[0-9]{4}\\z')
-       THEN replace(trim(cpr), '-', '') END AS cpr,
+  {cpr_digits_sql("cpr")} AS cpr,
   paragraf, udleveringsdato, indleveringsdato"""
 
 
