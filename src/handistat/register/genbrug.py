@@ -422,6 +422,31 @@ FROM genbrug_udlaan AS u""",
     )
 
 
+def person_years_sql(years: Sequence[int]) -> Step:
+    """R-GB-5 by person: each recipient once per year, statistics municipality and sex, with
+    the age of `genbrug_enheder` (`aar` minus the birth year), for the table that counts
+    persons by age (HJALP2).
+
+    A view: per person, municipality, sex and birth year the years of their loans as bits
+    (`year_mask_sql`, OR-ed), then one row per year with the bit. So the table hashes the
+    0.7 M recipients' ~2 M person-years, not the 8.8 M loan-years (HJALP2 1.9 → 1.3 CPU-s
+    nationally; issue 15). Sex and birth date are the person's, one per person."""
+    bits = ", ".join(f"({y}, {1 << (y - MASK_BASE_YEAR)})" for y, _, _ in periods(years))
+    return Step(
+        "genbrug_personer_aar",
+        f"""
+SELECT y.aar, p.person_id, p.kommune, p.koen, y.aar - p.foedselsaar AS alder
+FROM (
+  SELECT u.person_id, u.statistikkommune AS kommune, {_sex_sql("u")} AS koen,
+    YEAR(u.foedselsdato) AS foedselsaar, BIT_OR({year_mask_sql(years, "u")}) AS aar_maske
+  FROM genbrug_udlaan AS u
+  GROUP BY u.person_id, u.statistikkommune, {_sex_sql("u")}, YEAR(u.foedselsdato)
+) AS p
+JOIN (SELECT * FROM (VALUES {bits}) AS t(aar, bit)) AS y ON (p.aar_maske & y.bit) <> 0""",
+        view=True,
+    )
+
+
 def paragraph_report_sql() -> Step:
     """R-GB-6: per municipality, month and ISO class: loans, without paragraph, outside the
     value set, and implausible for the class."""
@@ -463,6 +488,7 @@ def genbrug_steps(years: Sequence[int], duplicate_days: int, exclude_unknown: bo
         cleaning_report_sql(exclude_unknown),
         units_sql(years),
         loan_years_sql(years),
+        person_years_sql(years),
         paragraph_report_sql(),
         unknown_paragraphs_sql(),
     ]
@@ -474,6 +500,7 @@ KEEP = (
     "genbrug_rensning",
     "genbrug_enheder",
     "genbrug_laan_aar",
+    "genbrug_personer_aar",
     "genbrug_paragraf_rapport",
     "genbrug_paragraf_ukendte",
 )

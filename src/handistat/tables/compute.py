@@ -79,7 +79,7 @@ def table_sql(spec: TableSpec, years: Sequence[int]) -> str:
     facts = (
         f"WITH f AS (SELECT {distinct}aar{', ' + carried if carried else ''}"
         f"{', ' + dims if dims else ''} "
-        f"FROM {spec.fact} WHERE aar IN ({years_list}))\n"
+        f"FROM {spec.fact_person_years or spec.fact} WHERE aar IN ({years_list}))\n"
     )
     rolled = _rolled_up(spec)
     if not rolled:

@@ -1,5 +1,7 @@
 """HJALP1-2 as published (reference/dst_tables.md) and our HJALP3-5 by device class and
-paragraph (R-TAB-3). The fact table is `genbrug_enheder` (one row per active loan and year)."""
+paragraph (R-TAB-3). The fact table is `genbrug_enheder` (one row per active loan and year);
+HJALP2 is counted from `genbrug_personer_aar` and HJALP3-5 from `genbrug_laan_aar`, views of the
+same loans, to the same cells."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from handistat.tables.spec import ENHEDER, PERSONER, DimCode, Dimension, TableSp
 
 FACT = "genbrug_enheder"
 BY_LOAN = "genbrug_laan_aar"
+BY_PERSON = "genbrug_personer_aar"
 SUBJECT = "Genbrugshjælpemidler"
 
 KONAMS = Dimension(
@@ -115,10 +118,18 @@ TITLES_EN = {
 
 
 def _spec(
-    table_id: str, title: str, measure: str, dims: tuple[Dimension, ...], *, by_loan: bool = False
+    table_id: str,
+    title: str,
+    measure: str,
+    dims: tuple[Dimension, ...],
+    *,
+    by_loan: bool = False,
+    by_person: bool = False,
 ) -> TableSpec:
     """`by_loan`: counted from `genbrug_laan_aar` (each loan once, its years as bits), for the
-    tables whose cells do not change with the year (by device or paragraph, not by age)."""
+    tables whose cells do not change with the year (by device or paragraph, not by age).
+    `by_person`: counted from `genbrug_personer_aar` (each recipient once per year), for the
+    table of persons by age."""
     return TableSpec(
         id=table_id,
         statistic="genbrug",
@@ -132,6 +143,7 @@ def _spec(
         units_unique_per_year=True,  # one row per loan and year; a loan's id is unique
         fact_by_unit=BY_LOAN if by_loan else None,
         mask_base_year=MASK_BASE_YEAR,
+        fact_person_years=BY_PERSON if by_person else None,
     )
 
 
@@ -142,6 +154,7 @@ GENBRUG_TABLES = (
         "Modtagere af udlån af hjælpemidler efter kommune, køn, alder og tid",
         PERSONER,
         (kommunedk(), KONAMS, ALERAMS),
+        by_person=True,
     ),
     _spec(
         "HJALP3",

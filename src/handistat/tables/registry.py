@@ -38,5 +38,7 @@ def compute(warehouse: Warehouse, spec: TableSpec, years: Sequence[int]) -> Cube
         )
     if spec.fact_by_unit is not None and not warehouse.has_table(spec.fact_by_unit):
         spec = replace(spec, fact_by_unit=None)  # a register from before it: the same cells
+    if spec.fact_person_years is not None and not warehouse.has_table(spec.fact_person_years):
+        spec = replace(spec, fact_person_years=None)  # likewise
     rows = warehouse.query(table_sql(spec, years)).to_pylist()
     return assemble(spec, years, rows)

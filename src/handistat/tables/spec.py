@@ -83,7 +83,19 @@ class TableSpec:
     not once per year (GENBRUG's HJALP3-5; issue 15). Without it (or in a register written
     before it existed) the table is counted from `fact`, to the same cells."""
     mask_base_year: int = 0
+    fact_person_years: str | None = None
+    """The same persons once per year and cell: `aar`, `person_id` and the dimensions'
+    columns. A table that counts only persons, by attributes that may change with the year
+    (age), is counted from it: the persons' ~2 M years instead of the 8.8 M unit-years
+    (GENBRUG's HJALP2; issue 15). Without it (or in a register written before it existed)
+    the table is counted from `fact`, to the same cells. `fact` stays the table's identity,
+    which disclosure control links tables by."""
 
     def __post_init__(self) -> None:
         if self.fact_by_unit is not None and not self.units_unique_per_year:
             raise ValueError(f"{self.id}: fact_by_unit needs units unique per year")
+        units = self.measure != PERSONER or any(
+            code.measure == ENHEDER for dim in self.dimensions for code in dim.codes
+        )
+        if self.fact_person_years is not None and units:
+            raise ValueError(f"{self.id}: fact_person_years holds persons, not units")
