@@ -101,6 +101,38 @@ def test_a_body_with_any_error_goes_to_the_general_path(tmp_path: Path, row: str
     assert not list(tmp_path.glob("*.direct.parquet"))
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        " 101;101;U9;1;;;2024-01-01;",  # a padded municipality
+        "101;101;U9;1 ;;;2024-01-01;",  # a padded device number
+        "101;101;U9;1;;;2024-01-01\u00a0;",  # a date with a no-break space
+        "101;101;U9;1;;;2024-01-01; ",  # a blank return date
+    ],
+)
+def test_a_padded_value_of_a_checked_column_goes_to_the_general_path(
+    tmp_path: Path, row: str
+) -> None:
+    """Issue 15: such a column is read untrimmed in one pass; the general path trims it and
+    accepts the row, so the staged rows are the general path's."""
+    body = f"{GENBRUG_HEADER}\n101;101;U1;1;;;2024-01-01;\n{row}\n".encode()
+    assert _direct(body, GENBRUG_FMT, tmp_path) is None
+    general, staged = _general(body, GENBRUG_FMT, tmp_path)
+    assert general.errors.totals == {} and general.rows_accepted == 2
+    assert staged.column("indberetningskommune").to_pylist() == ["101", "101"]
+    assert staged.column("hmi_nummer").to_pylist() == ["1", "1"]
+    assert staged.column("udleveringsdato").to_pylist() == [dt.date(2024, 1, 1)] * 2
+
+
+def test_padded_values_of_unchecked_columns_are_trimmed_in_one_pass(tmp_path: Path) -> None:
+    body = f"{GENBRUG_HEADER}\n101;101; U1 ;1; 0101501001 ; sel83 ;2024-01-01;\n".encode()
+    assert _direct(body, GENBRUG_FMT, tmp_path) is not None
+    _, staged = _general(body, GENBRUG_FMT, tmp_path)
+    assert pq.read_table(tmp_path / "direct.parquet").equals(staged)
+    assert staged.column("udlaan_id").to_pylist() == ["U1"]
+    assert staged.column("paragraf").to_pylist() == ["SEL83"]
+
+
 def test_a_row_outside_the_senders_scope_goes_to_the_general_path(tmp_path: Path) -> None:
     body = b"kommune;indsats_id;cpr;paragraf;startdato\n101;a1;1506154001;SEL32;2023-01-05\n"
     fmt = HANDBU_POLICY.fmt
@@ -111,8 +143,8 @@ def test_a_row_outside_the_senders_scope_goes_to_the_general_path(tmp_path: Path
 # -- generated bodies: the direct path against the general path ------------------------------
 
 _GOOD = {
-    "kommune": ["101", "147", " 101 "],
-    "indsats_id": ["a1", "a2", "b.7", "a1 "],
+    "kommune": ["101", "147"],
+    "indsats_id": ["a1", "a2", "b.7"],
     "cpr": ["1506154001", "150615-4001", "0101501001"],
     "paragraf": ["SEL32", "sel36", "BL82-1"],
     "startdato": ["2023-01-05", "2024-02-29"],
@@ -121,6 +153,9 @@ _GOOD = {
     "x_ekstra": ["", "noget"],
 }
 _BAD = ["", "  ", "999", "2024-13-01", "3002241234", "ab cd", "SEL99", "1999-12-31"]
+_PADDING = [" ", "  ", "\t", "\u00a0"]
+"""Around a valid value: the general path trims it away, the direct one hands such a body
+over (`rules.ends_checked`)."""
 
 
 @st.composite
@@ -140,6 +175,9 @@ def handbu_bodies(draw: st.DrawFn, tricky: bool = True) -> bytes:
             value = draw(st.sampled_from(_GOOD[column]))
             if tricky and draw(st.integers(0, 9)) == 0:
                 value = draw(st.sampled_from(_BAD))
+            elif tricky and draw(st.integers(0, 7)) == 0:
+                pad = draw(st.sampled_from(_PADDING))
+                value = draw(st.sampled_from([pad + value, value + pad, pad + value + pad]))
             if tricky and draw(st.integers(0, 7)) == 0:
                 inner = draw(st.sampled_from(['"', ";", "\n", "\r\n", ""]))
                 value = '"' + value.replace('"', '""') + inner.replace('"', '""') + '"'

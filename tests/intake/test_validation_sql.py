@@ -6,9 +6,18 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
+import pytest
 
 from handistat.intake.policies import HANDBU_POLICY
-from handistat.intake.rules import _cpr_birth_sql, _cpr_parts_sql, _cpr_year_sql, validation_sql
+from handistat.intake.rules import (
+    ColumnRule,
+    Kind,
+    _cpr_birth_sql,
+    _cpr_parts_sql,
+    _cpr_year_sql,
+    ends_checked,
+    validation_sql,
+)
 from handistat.intake.validate import _checked
 from handistat.register.cpr import cpr_birth_date_sql
 
@@ -53,3 +62,30 @@ def test_the_cached_view_reads_each_new_batch() -> None:
     assert [(r["_row"], r["err_cpr"], r["cpr"]) for r in first] == [(2, None, "2902241234")]
     assert [(r["_row"], r["err_cpr"], r["cpr"]) for r in second] == [(3, "INVALID_CPR", None)]
     assert first[0]["paragraf"] == "SEL32" and first[0]["status"] == "aktiv"
+
+
+@pytest.mark.parametrize(
+    ("rule", "checked"),
+    [
+        (ColumnRule("d", Kind.DATE, required=False), True),
+        (ColumnRule("c", Kind.CPR), True),
+        (ColumnRule("k", Kind.CODE, codes=frozenset({"101", "147"})), True),
+        (ColumnRule("k", Kind.CODE, codes=frozenset({"101", "1 47"})), False),
+        (ColumnRule("k", Kind.CODE, codes=frozenset({"101", ""})), False),
+        (ColumnRule("n", pattern=r"[0-9]{1,9}"), True),
+        (ColumnRule("i", pattern=r"[A-Za-z0-9._:-]{1,64}"), True),
+        (ColumnRule("p", pattern=r"[!-~]+"), True),
+        (ColumnRule("i", pattern=r".{1,64}"), False),
+        (ColumnRule("s", pattern=r"[ -~]+"), False),  # the range holds a space
+        (ColumnRule("s", pattern=r"[a-z ]+"), False),
+        (ColumnRule("s", pattern=r"[^;]+"), False),
+        (ColumnRule("s", pattern=r"[\w]+"), False),  # an escape: not judged, so trimmed
+        (ColumnRule("s", pattern=r"[0-9]+x"), False),
+        (ColumnRule("t"), False),
+        (ColumnRule("t", required=False, case="upper"), False),
+    ],
+)
+def test_which_columns_the_one_pass_reads_untrimmed(rule: ColumnRule, checked: bool) -> None:
+    """Issue 15: only a column whose own check fails on anything trim removes (or whose parsed
+    form alone is kept) may skip the trim in `intake.direct`."""
+    assert ends_checked(rule) is checked

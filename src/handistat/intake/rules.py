@@ -7,7 +7,8 @@ values and the first error code of each column. Messages are Danish: case office
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -79,10 +80,51 @@ class DeliveryFormat:
         return {c.name for c in self.columns}
 
 
-def _value_sql(rule: ColumnRule, present: bool) -> str:
+_PRINTABLE = frozenset(chr(c) for c in range(0x21, 0x7F))
+"""ASCII without space and control characters: nothing `trim` removes is among them."""
+_ONE_CLASS = re.compile(r"\[([^\]\\^]+)\](?:\{\d+(?:,\d*)?\}|\+|\*)?")
+"""A pattern of one character class (no escapes, no negation), optionally repeated."""
+
+
+def _class_chars(body: str) -> set[str] | None:
+    """The characters of a class body such as `A-Za-z0-9._:-`; None if not simple."""
+    chars: set[str] = set()
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = ord(body[i]), ord(body[i + 2])
+            if low > high:
+                return None
+            chars.update(chr(c) for c in range(low, high + 1))
+            i += 3
+        else:
+            chars.add(body[i])
+            i += 1
+    return chars
+
+
+def ends_checked(rule: ColumnRule) -> bool:
+    """Whether the column's own check makes trimming it redundant for a delivery that has no
+    error: a value with anything `trim` removes at either end fails the check (a code list
+    or a one-class pattern of printable ASCII), or only its parsed form is kept (a date,
+    a CPR checked for its digits). The one-pass intake (`intake.direct`) then reads the
+    column untrimmed: a padded value fails there and the delivery goes to the general path,
+    which trims it (issue 15)."""
+    if rule.kind in (Kind.DATE, Kind.CPR):
+        return True
+    if rule.codes is not None:
+        return all(code and set(code) <= _PRINTABLE for code in rule.codes)
+    if rule.pattern is not None:
+        simple = _ONE_CLASS.fullmatch(rule.pattern)
+        chars = _class_chars(simple.group(1)) if simple else None
+        return chars is not None and chars <= _PRINTABLE
+    return False
+
+
+def _value_sql(rule: ColumnRule, present: bool, trimmed: bool = True) -> str:
     if not present:
         return quote_literal(rule.default or "")
-    value = f"trim({rule.name})"
+    value = f"trim({rule.name})" if trimmed else rule.name
     if rule.case == "upper":
         value = f"upper({value})"
     elif rule.case == "lower":
@@ -163,18 +205,29 @@ def _normalised_sql(rule: ColumnRule) -> str:
     return f"NULLIF(v_{rule.name}, '')"
 
 
-def validation_sql(fmt: DeliveryFormat, source: str, present: Sequence[str], today_sql: str) -> str:
+def validation_sql(
+    fmt: DeliveryFormat,
+    source: str,
+    present: Sequence[str],
+    today_sql: str,
+    untrimmed: Collection[str] = (),
+) -> str:
     """One query: `_row`, each normalised column, `err_<column>` and `err_<row rule>`.
 
     Layered so that each value is computed once (issue 15.6): `valued` trims and cases each
-    column (`v_`), `derived` parses dates and strips CPR dashes, `parts`, `years` and `born`
-    read the birth date from the CPR digits, `checked` finds each column's first error and
-    `normalised` keeps the value of the columns without one. Spelled inline, this was a 10 kB
-    expression whose planning, not its rows, cost ~0.1 CPU-s per delivery.
+    column (`v_`; the one-pass intake leaves the columns in `untrimmed` untrimmed, those whose
+    check makes it redundant: `ends_checked`), `derived` parses dates and strips CPR dashes,
+    `parts`, `years` and `born` read the birth date from the CPR digits, `checked` finds each
+    column's first error and `normalised` keeps the value of the columns without one. Spelled
+    inline, this was a 10 kB expression whose planning, not its rows, cost ~0.1 CPU-s per
+    delivery.
     """
     # Absent columns are checked too (as empty values), so a row lacking a required field
     # is a row error, never a query error.
-    valued = [f"{_value_sql(rule, rule.name in present)} AS v_{rule.name}" for rule in fmt.columns]
+    valued = [
+        f"{_value_sql(rule, rule.name in present, rule.name not in untrimmed)} AS v_{rule.name}"
+        for rule in fmt.columns
+    ]
     derived = [d for rule in fmt.columns for d in _derived_sql(rule)]
     cprs = [rule.name for rule in fmt.columns if rule.kind is Kind.CPR]
     checks = [f"{_error_sql(rule, today_sql)} AS err_{rule.name}" for rule in fmt.columns]
