@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.tables.narrow_views import Cells, cells, create_views
 
 from handistat.register.genbrug import person_years_sql, units_sql
 from handistat.stores.warehouse import Warehouse
-from handistat.tables.compute import assemble, table_sql
 from handistat.tables.registry import compute, table_spec
 from handistat.tables.spec import ENHEDER, TableSpec
 
@@ -47,22 +47,14 @@ def _insert(con: duckdb.DuckDBPyConnection, people: dict[int, Person], loans: li
 
 
 def _views(con: duckdb.DuckDBPyConnection, *, by_person: bool = True) -> None:
-    for step in (units_sql(YEARS), *([person_years_sql(YEARS)] if by_person else [])):
-        con.execute(f"CREATE VIEW {step.name} AS {step.sql}")
-
-
-Cells = dict[tuple[str, ...], int | None]
+    create_views(con, (units_sql(YEARS), *([person_years_sql(YEARS)] if by_person else [])))
 
 
 def _both(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[Cells, Cells]:
     """HJALP2's cells from the person-years view and from the loan-years."""
     spec = table_spec("HJALP2")
     assert spec.fact_person_years == "genbrug_personer_aar"
-    cubes = []
-    for variant in (spec, replace(spec, fact_person_years=None)):
-        rows = con.sql(table_sql(variant, years)).to_arrow_table().to_pylist()
-        cubes.append(dict(assemble(variant, years, rows).values))
-    return cubes[0], cubes[1]
+    return cells(con, spec, years), cells(con, replace(spec, fact_person_years=None), years)
 
 
 def test_recipients_by_municipality_sex_and_age_by_hand() -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.tables.narrow_views import Cells, cells, create_views
 
 from handistat.register.genbrug import MASK_BASE_YEAR, loan_years_sql, units_sql
 from handistat.stores.warehouse import Warehouse
-from handistat.tables.compute import assemble, table_sql
 from handistat.tables.registry import compute, table_spec
 
 YEARS = [2022, 2023, 2024, 2025]
@@ -43,21 +43,13 @@ def _insert(con: duckdb.DuckDBPyConnection, loans: list[Loan]) -> None:
 
 
 def _views(con: duckdb.DuckDBPyConnection, *, by_loan: bool = True) -> None:
-    for step in (units_sql(YEARS), *([loan_years_sql(YEARS)] if by_loan else [])):
-        con.execute(f"CREATE VIEW {step.name} AS {step.sql}")
-
-
-Cells = dict[tuple[str, ...], int | None]
+    create_views(con, (units_sql(YEARS), *([loan_years_sql(YEARS)] if by_loan else [])))
 
 
 def _both(con: duckdb.DuckDBPyConnection, table_id: str, years: list[int]) -> tuple[Cells, Cells]:
     spec = table_spec(table_id)
     assert spec.fact_by_unit == "genbrug_laan_aar"
-    cubes = []
-    for variant in (spec, replace(spec, fact_by_unit=None)):
-        rows = con.sql(table_sql(variant, years)).to_arrow_table().to_pylist()
-        cubes.append(dict(assemble(variant, years, rows).values))
-    return cubes[0], cubes[1]
+    return cells(con, spec, years), cells(con, replace(spec, fact_by_unit=None), years)
 
 
 def test_loans_and_recipients_by_paragraph_by_hand() -> None:

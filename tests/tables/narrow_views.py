@@ -1,0 +1,26 @@
+"""Helpers for the tests of tables counted from a narrower view of the same register
+(`test_by_unit.py`, `test_by_person.py`; issue 15): a table's cells in a DuckDB connection,
+and the register's views created over a hand-made `genbrug_udlaan`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from handistat.register.sql import Step
+from handistat.tables.compute import assemble, table_sql
+from handistat.tables.spec import TableSpec
+
+Cells = dict[tuple[str, ...], int | None]
+
+
+def cells(con: duckdb.DuckDBPyConnection, spec: TableSpec, years: list[int]) -> Cells:
+    """The table's cells, computed by its one query in `con`."""
+    rows = con.sql(table_sql(spec, years)).to_arrow_table().to_pylist()
+    return dict(assemble(spec, years, rows).values)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, steps: Sequence[Step]) -> None:
+    for step in steps:
+        con.execute(f"CREATE VIEW {step.name} AS {step.sql}")
