@@ -12,10 +12,7 @@ all threads; the two forms' results are compared row by row.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.run import RESULTS, machine
+from benchmarks.run import RESULTS, stamped
 from handistat.register.cpr import CPR_FORM, cpr_digits_sql
 
 PAIRS = {
@@ -72,16 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=RESULTS / "expressions.json")
     args = parser.parse_args(argv)
-    started = dt.datetime.now(dt.UTC)
-    load_before = os.getloadavg()[0]
-    result = measure(args.data_dir, args.rounds)
-    result |= {
-        "command": "python -m benchmarks.expressions "
-        + " ".join(sys.argv[1:] if argv is None else argv),
-        "started_at": started.isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_1min": [load_before, os.getloadavg()[0]],
-    }
+    with stamped("benchmarks.expressions", argv) as stamp:
+        result = measure(args.data_dir, args.rounds)
+    result |= stamp
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     for name in PAIRS:

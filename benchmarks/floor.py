@@ -19,11 +19,8 @@ floor counts what the tables count.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -32,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.run import RESULTS, YEARS, _files, _scan, machine
+from benchmarks.run import RESULTS, YEARS, _files, _scan, stamped
 from handistat.intake.rawzone import RawZone, read_chunks
 from handistat.register.genbrug import MASK_BASE_YEAR, year_mask_sql
 
@@ -207,16 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS / "floor.json")
     args = parser.parse_args(argv)
-    started = dt.datetime.now(dt.UTC)
-    load_before = os.getloadavg()[0]
-    result = measure(args.world, args.data_dir, args.rounds)
-    result |= {
-        "command": "python -m benchmarks.floor " + " ".join(sys.argv[1:] if argv is None else argv),
-        "started_at": started.isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_1min": [load_before, os.getloadavg()[0]],
-        "rounds": args.rounds,
-    }
+    with stamped("benchmarks.floor", argv) as stamp:
+        result = measure(args.world, args.data_dir, args.rounds)
+    result |= stamp | {"rounds": args.rounds}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(

@@ -693,6 +693,23 @@ def measure_handbu(rows: int, data_dir: Path) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def stamped(module: str, argv: Sequence[str] | None) -> Iterator[dict[str, Any]]:
+    """Where a result came from, filled in around its measuring: the command, when it
+    started, the machine and the 1-minute load before and after (every figure's JSON
+    carries the load beside it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    started, load_before = dt.datetime.now(dt.UTC), os.getloadavg()[0]
+    stamp: dict[str, Any] = {}
+    yield stamp
+    stamp |= {
+        "command": shlex.join(["python", "-m", module, *args]),
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_1min": [load_before, os.getloadavg()[0]],
+    }
+
+
 def machine() -> dict[str, Any]:
     import duckdb
     import numpy

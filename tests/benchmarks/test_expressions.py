@@ -4,6 +4,7 @@ asserted here; the figures are in `benchmarks/README.md`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -36,3 +37,14 @@ def test_a_pair_that_differs_is_counted(tmp_path: Path, monkeypatch: pytest.Monk
     data = _staged(tmp_path, ["0101101234", "010110-1234", " 0101101234 "])
     monkeypatch.setattr(expressions, "PAIRS", {"wrong": ("trim(cpr)", "cpr")})
     assert expressions.measure(data, rounds=1)["wrong"]["rows_differing"] == 1
+
+
+def test_the_result_says_where_it_came_from(tmp_path: Path) -> None:
+    data = _staged(tmp_path, ["0101101234"])
+    out = tmp_path / "out.json"
+    assert expressions.main([str(data), "--rounds", "1", "--out", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["command"].startswith("python -m benchmarks.expressions ")
+    assert str(out) in result["command"]
+    assert len(result["load_1min"]) == 2 and result["machine"]["cores"] >= 1
+    assert result["cpr_digits"]["rows_differing"] == 0

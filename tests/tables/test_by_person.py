@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.tables.narrow_views import Cells, cells, create_views
+from tests.tables.narrow_views import Cells, cells, create_views, loan_period
 
 from handistat.register.genbrug import person_years_sql, units_sql
 from handistat.stores.warehouse import Warehouse
@@ -96,7 +96,6 @@ def test_recipients_by_municipality_sex_and_age_by_hand() -> None:
     assert {key: by_person[key] for key in expected} == expected
 
 
-_DAYS = st.dates(dt.date(2021, 6, 1), dt.date(2026, 2, 1))
 _PEOPLE = st.fixed_dictionaries(
     {
         i: st.tuples(
@@ -112,8 +111,7 @@ _PEOPLE = st.fixed_dictionaries(
 def _loans(draw: st.DrawFn) -> list[Loan]:
     loans = []
     for _ in range(draw(st.integers(0, 25))):
-        day = draw(_DAYS)
-        end = draw(st.none() | st.dates(day, dt.date(2026, 6, 1)))
+        day, end = draw(loan_period())
         person = draw(st.integers(1, 5))
         loans.append((person, draw(st.sampled_from(["101", "147", "851"])), day, end))
     return loans

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.tables.narrow_views import Cells, cells, create_views
+from tests.tables.narrow_views import Cells, cells, create_views, loan_period
 
 from handistat.register.genbrug import MASK_BASE_YEAR, loan_years_sql, units_sql
 from handistat.stores.warehouse import Warehouse
@@ -83,15 +83,11 @@ def test_loans_and_recipients_by_paragraph_by_hand() -> None:
     assert {key: by_loan[key] for key in expected} == expected
 
 
-_DAYS = st.dates(dt.date(2021, 6, 1), dt.date(2026, 2, 1))
-
-
 @st.composite
 def _loans(draw: st.DrawFn) -> list[Loan]:
     loans = []
     for _ in range(draw(st.integers(0, 25))):
-        day = draw(_DAYS)
-        end = draw(st.none() | st.dates(day, dt.date(2026, 6, 1)))
+        day, end = draw(loan_period())
         loans.append(
             (
                 draw(st.integers(1, 6)),
