@@ -31,14 +31,15 @@ import duckdb
 
 from benchmarks.run import RESULTS, YEARS, _files, _scan, stamped
 from handistat.intake.rawzone import RawZone, read_chunks
-from handistat.register.genbrug import MASK_BASE_YEAR, year_mask_sql
+from handistat.register.genbrug import MASK_BASE_YEAR, iso_level_sql, year_mask_sql
 
 NARROW_COLUMNS = (
     "delivery_id, kildesystem, indberetningskommune, betalingskommune, udlaan_id, hmi_nummer, "
     "person_id, koen, foedselsdato, doedsdato, paragraf, udleveringsdato, indleveringsdato, "
     "slutdato, iso_kode, paragraf_kode, statistikkommune"
 )
-"""`genbrug_udlaan` without the CPR text and `iso1`/`iso2` (each derivable)."""
+"""`genbrug_udlaan`'s columns (no CPR text, no `iso1`/`iso2`: each derivable, and since the
+evening of 2026-12-03 not stored by the register either)."""
 YEARS_SQL = f"aar IN ({', '.join(str(y) for y in YEARS)})"
 
 
@@ -101,13 +102,13 @@ def persist(register: Path, rounds: int) -> dict[str, float]:
 
 
 CELL_COLUMNS = {
-    "statistikkommune": "kommune",
-    "iso1": "iso1",
-    "iso2": "iso2",
-    "paragraf_kode": "paragraf",
+    "u.statistikkommune": "kommune",
+    iso_level_sql("u", 2): "iso1",
+    iso_level_sql("u", 4): "iso2",
+    "u.paragraf_kode": "paragraf",
 }
-"""The loan attribute of `genbrug_udlaan` each of HJALP2-5 counts persons by, and its name
-in the loan-years view `genbrug_enheder` (HJALP1 counts loans only)."""
+"""The loan attribute of `genbrug_udlaan` (`u`) each of HJALP2-5 counts persons by, and its
+name in the loan-years view `genbrug_enheder` (HJALP1 counts loans only)."""
 
 
 def mask_counts_sql(column: str | None) -> str:
@@ -115,7 +116,7 @@ def mask_counts_sql(column: str | None) -> str:
     years as the register's bit mask (`register.genbrug.year_mask_sql`), OR-ed per (person,
     cell), so every person and cell is hashed once; one column per year. `column` None:
     persons per year."""
-    cell = f"u.{column} AS c" if column else "NULL AS c"
+    cell = f"{column} AS c" if column else "NULL AS c"
     years = ", ".join(
         f"sum(CASE WHEN (m & {1 << (year - MASK_BASE_YEAR)}) <> 0 THEN 1 ELSE 0 END) AS y{year}"
         for year in YEARS

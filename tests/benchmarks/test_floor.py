@@ -21,12 +21,12 @@ def _loans(rows: list[tuple[int, str, str, str | None]]) -> duckdb.DuckDBPyConne
     con.execute(
         "CREATE TABLE genbrug_udlaan (indberetningskommune VARCHAR, kildesystem VARCHAR, "
         "udlaan_id VARCHAR, person_id BIGINT, statistikkommune VARCHAR, koen VARCHAR, "
-        "foedselsdato DATE, iso1 VARCHAR, iso2 VARCHAR, paragraf_kode VARCHAR, "
+        "foedselsdato DATE, iso_kode VARCHAR, paragraf_kode VARCHAR, "
         "udleveringsdato DATE, indleveringsdato DATE, slutdato DATE)"
     )
     con.executemany(
-        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, 'K', DATE '2010-01-01', '12', "
-        "'1203', '112', ?, ?, ?)",
+        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, 'K', DATE '2010-01-01', "
+        "'120303', '112', ?, ?, ?)",
         [
             [kommune, str(i), person, kommune, day, end, end]
             for i, (person, kommune, day, end) in enumerate(rows)

@@ -47,7 +47,6 @@ def production(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
                 ("indberetningskommune", pa.string()),
                 ("kildesystem", pa.string()),
                 ("udlaan_id", pa.string()),
-                ("cpr", pa.string()),
                 ("person_id", pa.int64()),
                 ("statistikkommune", pa.string()),
                 ("koen", pa.string()),
@@ -56,8 +55,7 @@ def production(loans: list[dict[str, object]]) -> set[tuple[int, str, int]]:
                 ("udleveringsdato", pa.date32()),
                 ("indleveringsdato", pa.date32()),
                 ("slutdato", pa.date32()),
-                ("iso1", pa.string()),
-                ("iso2", pa.string()),
+                ("iso_kode", pa.string()),
                 ("paragraf_kode", pa.string()),
             ]
         ),
@@ -88,7 +86,6 @@ def loan(draw: st.DrawFn, i: int) -> dict[str, object]:
         "indberetningskommune": "101",
         "kildesystem": "A",
         "udlaan_id": f"l{i}",
-        "cpr": f"p{i}",
         "person_id": i,
         "statistikkommune": "101",
         "koen": "M",
@@ -97,8 +94,7 @@ def loan(draw: st.DrawFn, i: int) -> dict[str, object]:
         "udleveringsdato": delivered,
         "indleveringsdato": indlevering,
         "slutdato": indlevering or doed,
-        "iso1": "12",
-        "iso2": "1222",
+        "iso_kode": "122203",
         "paragraf_kode": "UOPL",
     }
 

@@ -23,7 +23,7 @@ from handistat.tables.spec import ENHEDER, TableSpec
 YEARS = [2022, 2023, 2024, 2025]
 COLUMNS = (
     "indberetningskommune VARCHAR, kildesystem VARCHAR, udlaan_id VARCHAR, person_id BIGINT, "
-    "statistikkommune VARCHAR, koen VARCHAR, foedselsdato DATE, iso1 VARCHAR, iso2 VARCHAR, "
+    "statistikkommune VARCHAR, koen VARCHAR, foedselsdato DATE, iso_kode VARCHAR, "
     "paragraf_kode VARCHAR, udleveringsdato DATE, indleveringsdato DATE, slutdato DATE"
 )
 Person = tuple[str | None, dt.date | None]
@@ -37,8 +37,7 @@ def _insert(con: duckdb.DuckDBPyConnection, people: dict[int, Person], loans: li
     if not loans:
         return
     con.executemany(
-        "INSERT INTO genbrug_udlaan "
-        "VALUES (?, 'A', ?, ?, ?, ?, ?, '12', '1203', 'SEL112', ?, ?, ?)",
+        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, ?, ?, '120303', 'SEL112', ?, ?, ?)",
         [
             [kommune, str(i), person, kommune, *people[person], day, end, end]
             for i, (person, kommune, day, end) in enumerate(loans)

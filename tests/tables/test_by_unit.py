@@ -21,7 +21,7 @@ from handistat.tables.registry import compute, table_spec
 YEARS = [2022, 2023, 2024, 2025]
 COLUMNS = (
     "indberetningskommune VARCHAR, kildesystem VARCHAR, udlaan_id VARCHAR, person_id BIGINT, "
-    "statistikkommune VARCHAR, koen VARCHAR, foedselsdato DATE, iso1 VARCHAR, iso2 VARCHAR, "
+    "statistikkommune VARCHAR, koen VARCHAR, foedselsdato DATE, iso_kode VARCHAR, "
     "paragraf_kode VARCHAR, udleveringsdato DATE, indleveringsdato DATE, slutdato DATE"
 )
 Loan = tuple[int, str, str, str, dt.date, dt.date | None]
@@ -33,10 +33,10 @@ def _insert(con: duckdb.DuckDBPyConnection, loans: list[Loan]) -> None:
     if not loans:
         return
     con.executemany(
-        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, 'K', DATE '1950-01-01', ?, ?, ?, "
+        "INSERT INTO genbrug_udlaan VALUES (?, 'A', ?, ?, ?, 'K', DATE '1950-01-01', ?, ?, "
         "?, ?, ?)",
         [
-            [kommune, str(i), person, kommune, iso[:2], iso, paragraf, day, end, end]
+            [kommune, str(i), person, kommune, iso, paragraf, day, end, end]
             for i, (person, iso, paragraf, kommune, day, end) in enumerate(loans)
         ],
     )

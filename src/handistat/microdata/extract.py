@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from handistat.app import App
 from handistat.errors import NotFound, UsageError
 from handistat.microdata.pseudonym import master_key, person_keys, project_key
+from handistat.register.genbrug import cpr_text_sql
 from handistat.stores.catalogue import AuditEvent
 
 
@@ -64,9 +65,10 @@ EXTRACTS = {
     "genbrug": ExtractSpec(
         "genbrug",
         "genbrug_udlaan",
-        "SELECT cpr, statistikkommune, indberetningskommune, hmi_nummer, iso_kode, "
-        "paragraf_kode, udleveringsdato, indleveringsdato, YEAR(foedselsdato) AS foedselsaar, "
-        "koen FROM genbrug_udlaan ORDER BY statistikkommune, udleveringsdato, cpr",
+        f"SELECT {cpr_text_sql('u')} AS cpr, statistikkommune, indberetningskommune, "
+        "hmi_nummer, iso_kode, paragraf_kode, udleveringsdato, indleveringsdato, "
+        "YEAR(foedselsdato) AS foedselsaar, koen FROM genbrug_udlaan AS u "
+        "ORDER BY statistikkommune, udleveringsdato, person_id",
         (
             Variable("person_noegle", "pseudonym for modtageren (gælder kun i dette projekt)"),
             Variable("statistikkommune", "statistikbankkommune (R-GB-4)"),
