@@ -22,8 +22,7 @@ def inputs(loans: Sequence[Loan]) -> dict[str, pa.Table]:
             "kildesystem": pa.array([system for system, _, _ in loans], pa.string()),
             "delivery_id": pa.array([1 if s == "A" else 2 for s, _, _ in loans], pa.int64()),
             "udlaan_id": pa.array([loan_id for _, loan_id, _ in loans], pa.string()),
-            "cpr": pa.array(["0101501001"] * len(loans), pa.string()),  # made up
-            "person_id": pa.array([101501001] * len(loans), pa.int64()),  # the CPR as integer
+            "person_id": pa.array([101501001] * len(loans), pa.int64()),  # 0101501001, made up
             "hmi_nummer": pa.array([1001] * len(loans), pa.int64()),
             "udleveringsdato": pa.array(
                 [dt.date(2023, 1, day) for _, _, day in loans], pa.date32()

@@ -20,6 +20,15 @@ def test_four_identical_copies_on_each_side_pair_completely() -> None:
     assert _sql_pairs(FOUR_BY_FOUR) == {("a0", "b0"), ("a1", "b1"), ("a2", "b2"), ("a3", "b3")}
 
 
+def test_a_pair_names_the_recipients_ten_digit_cpr() -> None:
+    """The staff report of pairs shows the CPR as delivered, ten digits with its leading
+    zero, though the loans carry it only as `person_id` (issue 15)."""
+    table = Warehouse(":memory:").run(
+        STEPS, "SELECT DISTINCT cpr FROM genbrug_dubletter", inputs(FOUR_BY_FOUR)
+    )
+    assert table.column("cpr").to_pylist() == ["0101501001"]
+
+
 @st.composite
 def bucket(draw: st.DrawFn) -> list[Loan]:
     """Up to six loans per system, dates within a week (many ties and chains)."""

@@ -26,7 +26,7 @@ _NORMALISED_COLUMNS = f"""delivery_id, kildesystem, CAST(udtraeksdato AS DATE) A
 
 _CLEANED_COLUMNS = (
     "l.delivery_id, l.kildesystem, l.indberetningskommune, l.betalingskommune, l.udlaan_id, "
-    "l.hmi_nummer, l.cpr, l.paragraf, l.udleveringsdato, l.indleveringsdato"
+    "l.hmi_nummer, l.paragraf, l.udleveringsdato, l.indleveringsdato"
 )
 
 
@@ -48,7 +48,9 @@ def switched_sql() -> Step:
     loans to read them twice, which cost more than the larger hash table (issue 15). The
     birth date is computed once per loan, each of its parts once (nested
     SELECTs: as one expression the CPR's year was computed eight times per loan), by
-    integer arithmetic on `person_id`, not by cutting and parsing the text."""
+    integer arithmetic on `person_id`, not by cutting and parsing the text. The CPR text is
+    not carried on: `person_id` is it (NULL exactly when it is), and the few pairing
+    candidates get it back (`cpr_text_sql`)."""
     return Step(
         "genbrug_skiftet",
         f"""
@@ -69,7 +71,7 @@ WITH laan AS (
   ) AS a
 )
 SELECT {_CLEANED_COLUMNS}, l.person_id, p.koen, p.foedselsdato, p.doedsdato,
-  CASE WHEN l.cpr IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
+  CASE WHEN l.person_id IS NULL OR l.foedt IS NULL OR l.foedt > l.udtraeksdato THEN 'UGYLDIG_CPR'
        WHEN p.person_id IS NULL THEN 'FIKTIV_CPR'
        WHEN p.doedsdato < l.udleveringsdato THEN 'DOED_VED_UDLEVERING'
        WHEN l.indleveringsdato < DATE '{PERIOD_START}' THEN 'INDLEVERET_FOER_PERIODEN'
@@ -109,7 +111,8 @@ SELECT c.*,
 FROM (
 SELECT s.kommune, s.fra, s.til,
   o.delivery_id AS gammel_delivery_id, o.udlaan_id AS gammel_udlaan_id,
-  n.delivery_id AS ny_delivery_id, n.udlaan_id AS ny_udlaan_id, o.cpr, o.hmi_nummer,
+  n.delivery_id AS ny_delivery_id, n.udlaan_id AS ny_udlaan_id,
+  {cpr_text_sql("o")} AS cpr, o.hmi_nummer,
   o.udleveringsdato AS gammel_udleveringsdato, n.udleveringsdato AS ny_udleveringsdato,
   ABS(DATEDIFF('day', o.udleveringsdato, n.udleveringsdato)) AS afstand
 FROM genbrug_skiftet AS o
