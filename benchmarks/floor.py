@@ -31,7 +31,7 @@ import duckdb
 
 from benchmarks.run import RESULTS, YEARS, _files, _scan, stamped
 from handistat.intake.rawzone import RawZone, read_chunks
-from handistat.register.genbrug import MASK_BASE_YEAR, iso_level_sql, year_mask_sql
+from handistat.register.genbrug import iso_level_sql, year_bit, year_mask_sql
 
 NARROW_COLUMNS = (
     "delivery_id, kildesystem, indberetningskommune, betalingskommune, udlaan_id, hmi_nummer, "
@@ -118,8 +118,7 @@ def mask_counts_sql(column: str | None) -> str:
     persons per year."""
     cell = f"{column} AS c" if column else "NULL AS c"
     years = ", ".join(
-        f"sum(CASE WHEN (m & {1 << (year - MASK_BASE_YEAR)}) <> 0 THEN 1 ELSE 0 END) AS y{year}"
-        for year in YEARS
+        f"sum(CASE WHEN (m & {year_bit(year)}) <> 0 THEN 1 ELSE 0 END) AS y{year}" for year in YEARS
     )
     return (
         f"SELECT c, {years} FROM (SELECT person_id, c, bit_or(m) AS m FROM ("

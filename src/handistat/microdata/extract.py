@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from handistat.app import App
 from handistat.errors import NotFound, UsageError
 from handistat.microdata.pseudonym import master_key, person_keys, project_key
-from handistat.register.genbrug import cpr_text_sql
+from handistat.register.cpr import cpr_text_sql
 from handistat.stores.catalogue import AuditEvent
 
 

@@ -95,3 +95,9 @@ def cpr_digits_sql(column: str) -> str:
         f"WHEN regexp_matches(trim({column}), {CPR_FORM}) "
         f"THEN replace(trim({column}), '-', '') END"
     )
+
+
+def cpr_text_sql(alias: str) -> str:
+    """The CPR as ten digits from `person_id`, the integer `cpr_digits_sql`'s digits were cast
+    to (the GENBRUG registers keep only that; a leading zero comes back)."""
+    return f"lpad(CAST({alias}.person_id AS VARCHAR), 10, '0')"

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handistat.register.cpr import cpr_digits_sql, cpr_number_parts_sql, cpr_year_sql
+from handistat.register.cpr import (
+    cpr_digits_sql,
+    cpr_number_parts_sql,
+    cpr_text_sql,
+    cpr_year_sql,
+)
 from handistat.register.sql import Step, checked_date_sql
 
 PERIOD_START = "2022-07-01"
@@ -299,11 +304,6 @@ def iso_level_sql(alias: str, digits: int) -> str:
     )
 
 
-def cpr_text_sql(alias: str) -> str:
-    """The recipient's CPR as the register held it, ten digits, from `person_id`."""
-    return f"lpad(CAST({alias}.person_id AS VARCHAR), 10, '0')"
-
-
 def loans_sql(exclude_unknown_hmi: bool) -> Step:
     """The cleaned loan register with device class, paragraph code and statistics municipality.
     A loan's key is (`indberetningskommune`, `kildesystem`, `udlaan_id`); no text column of
@@ -395,12 +395,16 @@ MASK_BASE_YEAR = int(PERIOD_START[:4])
 """The year of bit 0 of `aar_maske` in `genbrug_laan_aar`: bit `aar - MASK_BASE_YEAR`."""
 
 
+def year_bit(year: int) -> int:
+    """The bit of `year` in a year mask (`aar_maske`)."""
+    return 1 << (year - MASK_BASE_YEAR)
+
+
 def year_mask_sql(years: Sequence[int], alias: str) -> str:
     """The years of `years` in which the loan `alias` counts, as bits (a sum of distinct
     powers of two, so no bitwise operator is needed to build it)."""
     terms = [
-        f"CASE WHEN {_active_sql(alias, _date(start), _date(end))} "
-        f"THEN {1 << (y - MASK_BASE_YEAR)} ELSE 0 END"
+        f"CASE WHEN {_active_sql(alias, _date(start), _date(end))} THEN {year_bit(y)} ELSE 0 END"
         for y, start, end in periods(years)
     ]
     return " + ".join(terms) if terms else "0"
@@ -460,7 +464,7 @@ def person_years_sql(years: Sequence[int]) -> Step:
     (`year_mask_sql`, OR-ed), then one row per year with the bit. So the table hashes the
     0.7 M recipients' ~2 M person-years, not the 8.8 M loan-years (HJALP2 1.9 → 1.3 CPU-s
     nationally; issue 15). Sex and birth date are the person's, one per person."""
-    bits = ", ".join(f"({y}, {1 << (y - MASK_BASE_YEAR)})" for y, _, _ in periods(years))
+    bits = ", ".join(f"({y}, {year_bit(y)})" for y, _, _ in periods(years))
     return Step(
         "genbrug_personer_aar",
         f"""
