@@ -76,7 +76,7 @@ def test_the_floor_of_the_small_world(tmp_path: Path) -> None:
     parts = result["parts_cpu_seconds"]
     assert set(parts) == {
         "read",
-        "validate_as_typed_read",
+        "validate_rules",
         "raw_store",
         "person_join",
         "persist_kept_loans",
@@ -84,3 +84,23 @@ def test_the_floor_of_the_small_world(tmp_path: Path) -> None:
     }
     assert result["floor_cpu_seconds"] == pytest.approx(sum(parts.values()))
     assert result["floor_over_scan"] >= 1  # the floor reads the files at least once
+    without_rules = result["floor_cpu_seconds"] - parts["validate_rules"]
+    assert result["with_typed_read_for_rules_cpu_seconds"] == pytest.approx(
+        without_rules + result["validate_as_typed_read"]
+    )
+
+
+def test_the_rules_are_checked_on_every_file(tmp_path: Path) -> None:
+    """`rules_validation` runs the one-pass intake's query on each file: a file that query
+    refuses (a row error) makes it fail, so the part cannot quietly measure an empty read."""
+    world = tmp_path / "synth"
+    generate("small", 1, world)
+    files = run._files(world)
+    assert floor.rules_validation(files, rounds=1) >= 0
+    broken = tmp_path / files[0].name
+    lines = files[0].read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(";")
+    fields[0] = "999"  # not a municipality code
+    broken.write_text("\n".join([lines[0], ";".join(fields), *lines[2:]]) + "\n", "utf-8")
+    with pytest.raises(duckdb.Error, match="rækken har en fejl"):
+        floor.rules_validation([broken], rounds=1)

@@ -49,7 +49,7 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _source_sql(path: Path, columns: list[str]) -> str:
+def records_sql(path: Path, columns: list[str]) -> str:
     """The body's records with their row numbers, every field as text, empty as ''.
 
     Arrow's quoting (`"` quotes, a doubled `"` escapes). A record with the wrong number of
@@ -86,7 +86,7 @@ def direct_sql(fmt: DeliveryFormat, path: Path, columns: list[str], today: dt.da
     (issue 15)."""
     untrimmed = {rule.name for rule in fmt.columns if ends_checked(rule)}
     checked = validation_sql(fmt, "delivered", columns, today_sql(today), untrimmed)
-    checked = checked.replace(" FROM delivered)", f" FROM {_source_sql(path, columns)})", 1)
+    checked = checked.replace(" FROM delivered)", f" FROM {records_sql(path, columns)})", 1)
     errors = [f"err_{c.name}" for c in fmt.columns]
     errors += [f"err_rule_{i}" for i in range(len(fmt.row_rules))]
     keep = ", ".join([ROW, *(c.name for c in fmt.columns)])
