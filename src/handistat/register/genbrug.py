@@ -20,6 +20,8 @@ from handistat.register.sql import Step, checked_date_sql
 
 PERIOD_START = "2022-07-01"
 """R-IN-9: the statistics period starts here."""
+PERIOD_START_YEAR = int(PERIOD_START[:4])
+"""The first year of the statistics, whose period starts on `PERIOD_START`."""
 
 
 _NORMALISED_COLUMNS = f"""delivery_id, kildesystem, CAST(udtraeksdato AS DATE) AS udtraeksdato,
@@ -363,9 +365,11 @@ GROUP BY r.indberetningskommune""",
 
 
 def periods(years: Sequence[int]) -> list[tuple[int, str, str]]:
-    """R-GB-5: each year's period (`aar`, first day, last day): calendar years, except 2022,
-    which starts on 1 July."""
-    return [(y, PERIOD_START if y == 2022 else f"{y}-01-01", f"{y}-12-31") for y in years]
+    """R-GB-5: each year's period (`aar`, first day, last day): calendar years, except the
+    first (2022), which starts on `PERIOD_START` (1 July)."""
+    return [
+        (y, PERIOD_START if y == PERIOD_START_YEAR else f"{y}-01-01", f"{y}-12-31") for y in years
+    ]
 
 
 def periods_sql(years: Sequence[int]) -> str:
@@ -391,7 +395,7 @@ def _sex_sql(alias: str) -> str:
     return f"CASE {alias}.koen WHEN 'M' THEN '1' WHEN 'K' THEN '2' ELSE '9' END"
 
 
-MASK_BASE_YEAR = int(PERIOD_START[:4])
+MASK_BASE_YEAR = PERIOD_START_YEAR
 """The year of bit 0 of `aar_maske` in `genbrug_laan_aar`: bit `aar - MASK_BASE_YEAR`."""
 
 
@@ -500,7 +504,7 @@ FROM (
     {iso_level_sql("l", 2)} AS iso1
   FROM genbrug_udlaan AS l
 ) AS u
-WHERE u.udleveringsdato >= DATE '2022-07-01'
+WHERE u.udleveringsdato >= {_date(PERIOD_START)}
 GROUP BY 1, 2, 3""",
     )
 
